@@ -1,0 +1,59 @@
+"""Reads the WP log, prints per-function goals proved/total, checks the ledger.
+Frama-C exits 0 with unproved goals, so the verdict is taken from each goal line."""
+import re, sys, subprocess, os, glob
+log, ledger = sys.argv[1], sys.argv[2]
+proved, total, provers = {}, {}, {}
+cur = None
+for line in open(log):
+    m = re.match(r"\[wp\] \[(.*?)\] Goal typed_(.+?)_(ensures|assert|assigns|requires|call|loop|variant|exits|complete|disjoint|pre|post|terminates|rte)", line)
+    m2 = re.match(r"\[wp\] \[Failed\] Goal typed_(.+?)_(ensures|assert|assigns|requires|call|loop|variant|exits|complete|disjoint|terminates)", line)
+    if m2:
+        fn = m2.group(1); total[fn] = total.get(fn, 0) + 1; continue
+    if m and ": Valid" in line:
+        fn = m.group(2); total[fn] = total.get(fn, 0) + 1
+        proved[fn] = proved.get(fn, 0) + 1
+        provers.setdefault(fn, set()).add(m.group(1).split()[0])
+    elif m:
+        fn = m.group(2); total[fn] = total.get(fn, 0) + 1
+fail = 0
+# every function defined in kernels/ must have goals (a contract) in the report
+defs = set()
+for f in glob.glob("kernels/*.c"):
+    for l in open(f):
+        d = re.match(r"^(?:static\s+)?(?:inline\s+)?[a-z_0-9]+\s+\*?([a-z_0-9]+)\(", l)
+        if d: defs.add(d.group(1))
+for d in sorted(defs - set(total)):
+    print("prove: function without contract or goals:", d); fail = 1
+old, old_total = {}, 0
+if os.path.exists(ledger):
+    for l in open(ledger):
+        p = l.split()
+        if len(p) >= 2 and "/" in p[1] and not l.startswith("#"):
+            if p[0] == "TOTAL":   # the totals line, not a function
+                old_total = int(p[1].split("/")[0])
+            else:
+                old[p[0]] = int(p[1].split("/")[0])
+print("%-26s %9s  %s" % ("function", "proved", "provers"))
+for fn in sorted(total):
+    ok = proved.get(fn, 0) == total[fn]
+    print("%-26s %4d/%-4d %s%s" % (fn, proved.get(fn, 0), total[fn], ",".join(sorted(provers.get(fn, []))), "" if ok else "  UNPROVED"))
+    if not ok: fail = 1
+    if proved.get(fn, 0) < old.get(fn, 0):
+        print("prove: %s fell below the ledger (%d < %d)" % (fn, proved.get(fn, 0), old[fn])); fail = 1
+for fn in old:
+    if fn not in total:
+        print("prove: ledger function %s has no goals now" % fn); fail = 1
+P, T = sum(proved.values()), sum(total.values())
+print("total %d/%d goals proved" % (P, T))
+if P < old_total:
+    print("prove: total proved fell below the ledger (%d < %d)" % (P, old_total)); fail = 1
+if fail:
+    print("make prove: FAILED"); sys.exit(1)
+ver = lambda c: subprocess.run(c, shell=True, capture_output=True, text=True).stdout.strip().splitlines()[0]
+with open(ledger, "w") as o:
+    o.write("# vik proof ledger, written by make prove: function proved/total provers\n")
+    o.write("# frama-c %s; %s; %s; %s; %s\n" % (ver("frama-c -version"), ver("why3 --version"), ver("z3 --version"), ver("cvc5 --version"), ver("gappa --version 2>&1")))
+    for fn in sorted(total):
+        o.write("%-26s %d/%d %s\n" % (fn, proved.get(fn, 0), total[fn], ",".join(sorted(provers.get(fn, [])))))
+    o.write("TOTAL %d/%d\n" % (P, T))
+print("ledger written:", ledger)
