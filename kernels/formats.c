@@ -87,11 +87,13 @@ uint8_t vik_e4m3_encode_bits(uint32_t b, int mode) {
   if (ex >= 121u) {                                    /* normal: step 2^20 ulps */
     uint32_t q = rne_div(mant, 0x100000u);             /* 8..16, 16 carries */
     c = (ex - 121u) * 8u + q;
+    //@ assert rn: rne_local(e4m3_k(c) * pow2(141 - ex), mant, 0x100000, c);
   } else {                                             /* subnormal: step 2^-9 */
     uint32_t p = ex == 120u ? 0x200000u : ex == 119u ? 0x400000u : ex == 118u ? 0x800000u : 0x1000000u;
     //@ assert pw: p == pow2(141 - ex);
     c = rne_div(mant, p);                              /* 0..8, 8 = min normal */
     //@ assert mag: e4m3_k(c) == c;
+    //@ assert rn: rne_local(e4m3_k(c) * pow2(141 - ex), mant, p, c);
   }
   if (c > 126u) c = ovf;
   return (uint8_t)(s + c);
@@ -108,9 +110,13 @@ uint8_t vik_e5m2_encode_bits(uint32_t b, int mode) {
   if (ex >= 113u) {                                    /* normal: step 2^21 ulps */
     uint32_t q = rne_div(mant, 0x200000u);             /* 4..8 */
     c = (ex - 113u) * 4u + q;
+    //@ assert rn: rne_local(e5m2_k(c) * pow2(e5m2_A(ex)), mant * pow2(e5m2_B(ex)), 0x200000 * pow2(e5m2_B(ex)), c);
   } else {                                             /* subnormal: step 2^-16 */
     uint32_t p = ex == 112u ? 0x400000u : ex == 111u ? 0x800000u : 0x1000000u;
+    //@ assert pw: p == pow2(134 - ex);
     c = rne_div(mant, p);                              /* 0..4 */
+    //@ assert mag: e5m2_k(c) == c;
+    //@ assert rn: rne_local(e5m2_k(c) * pow2(134 - ex), mant, p, c);
   }
   if (c > 123u) c = ovf;
   return (uint8_t)(s + c);
@@ -126,9 +132,17 @@ uint8_t vik_e2m1_encode_bits(uint32_t b) {
   if (ex >= 127u) {                                    /* normal: step 2^22 ulps */
     uint32_t q = rne_div(mant, 0x400000u);             /* 2..4 */
     c = (ex - 127u) * 2u + q;
+    //@ assert rn: rne_local(e2m1_k(c) * pow2(149 - ex), mant, 0x400000, c);
+    //@ assert top: ex == 129 && mant < 0xE00000 ==> c <= 7;   // below 7: no clamp
   } else {                                             /* subnormal: step 0.5 */
-    c = rne_div(mant, ex == 126u ? 0x800000u : 0x1000000u);
+    uint32_t p = ex == 126u ? 0x800000u : 0x1000000u;
+    //@ assert pw: p == pow2(149 - ex);
+    c = rne_div(mant, p);
+    //@ assert mag: e2m1_k(c) == c;
+    //@ assert rn: rne_local(e2m1_k(c) * pow2(149 - ex), mant, p, c);
   }
+  //@ assert cl: c <= 7 || (ex == 129 && mant >= 0xE00000);
+  //@ assert rn: rne_local(e2m1_k(c) * pow2(149 - ex), mant, ex >= 127 ? 0x400000 : pow2(149 - ex), c);
   if (c > 7u) c = 7u;
   return (uint8_t)(s + c);
 }

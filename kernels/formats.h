@@ -62,13 +62,15 @@ float vik_e8m0_decode(uint8_t c);   /* 255 gives 0x7FC00000 */
     ensures ovf:  f32_is_finite(b) && e4m3_ovf(b) ==> \result % 128 == (mode == VIK_SAT ? 126 : 127);
     ensures fin:  f32_is_finite(b) && !e4m3_ovf(b) ==> \result % 128 <= 126;
     ensures tiny: f32_exp(b) < 117 ==> \result % 128 == 0;      // |x| < 2^-10: nearest is 0
-    // rne clause not yet proved: exhaustive test only, see verified/NOTES.md
+    // in units of the input's ulp 2^(exp-150) a code's value is e4m3_k * 2^(141-exp);
+    // the grid step is 2^20 (normal binade) or 2^(141-exp) (E4M3 subnormals)
+    ensures rne:  f32_is_finite(b) && !e4m3_ovf(b) && 117 <= f32_exp(b) ==>
+                    rne_local(e4m3_k(\result % 128) * pow2(141 - f32_exp(b)), f32_mant(b),
+                              f32_exp(b) >= 121 ? 0x100000 : pow2(141 - f32_exp(b)), \result % 128);
 */
 uint8_t vik_e4m3_encode_bits(uint32_t b, int mode);
 
-/*@ logic integer e5m2_A(integer b) = f32_exp(b) <= 134 ? 134 - f32_exp(b) : 0;
-    logic integer e5m2_B(integer b) = f32_exp(b) > 134 ? f32_exp(b) - 134 : 0;
-    predicate e5m2_ovf(integer b) =               // |x| >= 61440: rounds past 57344
+/*@ predicate e5m2_ovf(integer b) =               // |x| >= 61440: rounds past 57344
       f32_exp(b) > 142 || (f32_exp(b) == 142 && f32_frac(b) >= 0x700000);
 */
 /*@ assigns \nothing;
@@ -78,7 +80,13 @@ uint8_t vik_e4m3_encode_bits(uint32_t b, int mode);
     ensures ovf:  f32_is_finite(b) && e5m2_ovf(b) ==> \result % 128 == (mode == VIK_SAT ? 123 : 124);
     ensures fin:  f32_is_finite(b) && !e5m2_ovf(b) ==> \result % 128 <= 123;
     ensures tiny: f32_exp(b) < 110 ==> \result % 128 == 0;      // |x| < 2^-17
-    // rne clause not yet proved: exhaustive test only, see verified/NOTES.md
+    // value * 2^A against input * 2^B, in units of the input's ulp (see e5m2_grid);
+    // the grid step is 2^21 (normal binade) or 2^(134-exp) (E5M2 subnormals)
+    ensures rne:  f32_is_finite(b) && !e5m2_ovf(b) && 110 <= f32_exp(b) ==>
+                    rne_local(e5m2_k(\result % 128) * pow2(e5m2_A(f32_exp(b))),
+                              f32_mant(b) * pow2(e5m2_B(f32_exp(b))),
+                              f32_exp(b) >= 113 ? 0x200000 * pow2(e5m2_B(f32_exp(b))) : pow2(134 - f32_exp(b)),
+                              \result % 128);
 */
 uint8_t vik_e5m2_encode_bits(uint32_t b, int mode);
 
@@ -90,7 +98,11 @@ uint8_t vik_e5m2_encode_bits(uint32_t b, int mode);
                     ==> \result % 8 == 7;                         // |x| >= 7 rounds past 6
     ensures inf:  f32_is_inf(b) ==> \result % 8 == 7;
     ensures tiny: f32_exp(b) < 125 ==> \result % 8 == 0;                // |x| < 2^-2
-    // rne clause not yet proved: exhaustive test only, see verified/NOTES.md
+    // in units of the input's ulp a code's value is e2m1_k * 2^(149-exp); step 2^22
+    // (normal binade) or 2^(149-exp) (the subnormal 0.5)
+    ensures rne:  125 <= f32_exp(b) <= 129 && !(f32_exp(b) == 129 && f32_mant(b) >= 0xE00000) ==>
+                    rne_local(e2m1_k(\result % 8) * pow2(149 - f32_exp(b)), f32_mant(b),
+                              f32_exp(b) >= 127 ? 0x400000 : pow2(149 - f32_exp(b)), \result % 8);
 */
 uint8_t vik_e2m1_encode_bits(uint32_t b);     /* always saturating: |x| >= 7 (and inf) -> +-6 */
 

@@ -5,8 +5,10 @@ log, ledger = sys.argv[1], sys.argv[2]
 proved, total, provers = {}, {}, {}
 cur = None
 for line in open(log):
-    m = re.match(r"\[wp\] \[(.*?)\] Goal typed_(.+?)_(ensures|assert|assigns|requires|call|loop|variant|exits|complete|disjoint|pre|post|terminates|rte)", line)
-    m2 = re.match(r"\[wp\] \[Failed\] Goal typed_(.+?)_(ensures|assert|assigns|requires|call|loop|variant|exits|complete|disjoint|terminates)", line)
+    # lemmas of spec/ count as their own ledger entries, "lemma:NAME"
+    line = re.sub(r"Goal typed_lemma_(\w+)", lambda g: "Goal typed_lemma:%s_lemma" % g.group(1), line)
+    m = re.match(r"\[wp\] \[(.*?)\] Goal typed_(.+?)_(ensures|assert|assigns|requires|call|loop|variant|exits|complete|disjoint|pre|post|terminates|rte|lemma)", line)
+    m2 = re.match(r"\[wp\] \[Failed\] Goal typed_(.+?)_(ensures|assert|assigns|requires|call|loop|variant|exits|complete|disjoint|terminates|lemma)", line)
     if m2:
         fn = m2.group(1); total[fn] = total.get(fn, 0) + 1; continue
     if m and ": Valid" in line:
