@@ -31,14 +31,9 @@ float vik_e5m2_decode(uint8_t c) {
   uint32_t e = c / 4u % 32u, m = c % 4u;
   if (e == 31u)   /* inf (m == 0) or NaN */
     return vik_f32_from_bits(c / 128u * 0x80000000u + (m == 0u ? 0x7F800000u : 0x7FC00000u));
-  float v;
-  if (e <= 16u) {  /* |v| * 2^16 < 2^18: exact */
-    uint32_t k = e == 0u ? m : (4u + m) << (e - 1u);
-    v = (float)k * 0x1p-16f;
-  } else {         /* |v| = (4+m) * 2^(e-17), an integer < 2^16 */
-    uint32_t k = (4u + m) << (e - 17u);
-    v = (float)k;
-  }
+  uint32_t k = e == 0u ? m : (4u + m) << (e - 1u);     /* |v| * 2^16 < 2^32, 3 significant bits: exact */
+  //@ assert k: k == e5m2_k(c % 128);
+  float v = (float)k * 0x1p-16f;
   return c >= 128u ? -v : v;
 }
 
