@@ -13,7 +13,7 @@ HLIB := $(B)/harness/npy.o
 TSRC := $(wildcard tests/test_*.c)
 TBIN := $(TSRC:tests/%.c=$(B)/tests/%)
 
-.PHONY: all prove test test-exhaustive bench run deps clean
+.PHONY: all prove test test-determinism test-exhaustive bench run deps clean
 all: $(B)/libvik.a $(B)/vik-ref
 
 $(B)/%.o: %.c $(wildcard kernels/*.h spec/*.h harness/*.h tests/*.h)
@@ -29,9 +29,15 @@ $(B)/vik-ref: $(B)/harness/vik_ref.o $(HLIB) $(B)/libvik.a
 $(B)/tests/%: $(B)/tests/%.o $(HLIB) $(B)/libvik.a
 	$(CC) $(CFLAGS) $^ -o $@ -lpthread
 
-# Unit and reference tests; the runner prints `N passed, M failed`.
+# Unit and reference tests, then the determinism script (vik-ref built by
+# several compilers and flags, outputs byte-identical); the runner counts
+# both and prints `N passed, M failed`.
 test: $(TBIN) $(B)/vik-ref
-	@sh tests/run.sh $(TBIN)
+	@sh tests/run.sh $(TBIN) tests/determinism.sh
+
+# The determinism script alone.
+test-determinism: $(B)/vik-ref
+	@sh tests/run.sh tests/determinism.sh
 
 # All 2^32 float32 inputs of every encoder against a brute-force oracle.
 test-exhaustive: $(B)/tests/exhaustive
@@ -41,10 +47,13 @@ $(B)/tests/exhaustive: tests/exhaustive.c $(KSRC)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -O3 $^ -o $@ -lpthread
 
-bench: $(KSRC) bench/bench_formats.c
-	@mkdir -p $(B)
-	$(CC) $(CPPFLAGS) $(BENCHFLAGS) $^ -o $(B)/bench_formats
+bench: $(B)/bench_formats $(B)/bench_linear
 	$(B)/bench_formats
+	$(B)/bench_linear
+
+$(B)/bench_%: $(KSRC) bench/bench_%.c $(wildcard kernels/*.h spec/*.h)
+	@mkdir -p $(B)
+	$(CC) $(CPPFLAGS) $(BENCHFLAGS) $(KSRC) bench/bench_$*.c -o $@
 
 # Proofs: Frama-C WP over every kernels/*.c, the ledger in verified/.
 prove:

@@ -46,9 +46,15 @@ float vik_e2m1_decode(uint8_t c) {
 }
 
 float vik_e8m0_decode(uint8_t c) {
-  /* 2^(c-127) is a float32 with exponent field c; code 0 is the subnormal 2^-127 */
+  /* 2^(c-127) = 2^(c%16) * 2^(16(c/16) - 127): two exact powers of two; code 0
+     is the subnormal 2^-127 */
   if (c == 255u) return vik_f32_from_bits(0x7FC00000u);
-  return vik_f32_from_bits(c == 0u ? 0x00400000u : (uint32_t)c * 0x800000u);
+  uint32_t j = c / 16u, i = c % 16u;
+  float base = j == 0u ? 0x1p-127f : j == 1u ? 0x1p-111f : j == 2u ? 0x1p-95f : j == 3u ? 0x1p-79f :
+               j == 4u ? 0x1p-63f  : j == 5u ? 0x1p-47f  : j == 6u ? 0x1p-31f : j == 7u ? 0x1p-15f :
+               j == 8u ? 0x1p1f    : j == 9u ? 0x1p17f   : j == 10u ? 0x1p33f : j == 11u ? 0x1p49f :
+               j == 12u ? 0x1p65f  : j == 13u ? 0x1p81f  : j == 14u ? 0x1p97f : 0x1p113f;
+  return (float)(1u << i) * base;
 }
 
 /* ---------------------------------------------------------------- encode */

@@ -42,7 +42,7 @@ float vik_e2m1_decode(uint8_t c);
 
 /*@ requires code: 0 <= c <= 255;       // explicit, for the case split over codes
     assigns \nothing;
-    // value clause (== e8m0_val(c)) not yet proved: exhaustive test only, see verified/NOTES.md
+    ensures value: c != 255 ==> \is_finite(\result) && \result == e8m0_val(c);
 */
 float vik_e8m0_decode(uint8_t c);   /* 255 gives 0x7FC00000 */
 

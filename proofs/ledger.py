@@ -5,6 +5,8 @@ log, ledger = sys.argv[1], sys.argv[2]
 proved, total, provers = {}, {}, {}
 cur = None
 for line in open(log):
+    # WP names goals typed_<driver>_... when an extra driver is loaded (rsub.driver)
+    line = line.replace("Goal typed_rsub_", "Goal typed_")
     # lemmas of spec/ count as their own ledger entries, "lemma:NAME"
     line = re.sub(r"Goal typed_lemma_(\w+)", lambda g: "Goal typed_lemma:%s_lemma" % g.group(1), line)
     m = re.match(r"\[wp\] \[(.*?)\] Goal typed_(.+?)_(ensures|assert|assigns|requires|call|loop|variant|exits|complete|disjoint|pre|post|terminates|rte|lemma)", line)

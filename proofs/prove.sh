@@ -16,13 +16,14 @@ fail=0
 wp_run() {
   log=$1; shift
   frama-c -cpp-extra-args="-Ikernels -Ispec" -wp -wp-rte -warn-special-float non-finite \
+    -wp-driver proofs/wp/rsub.driver \
     -wp-prover z3wp,cvc5,gappa -wp-timeout 10 -wp-par 2 "$@" kernels/*.c > $B/$log 2>&1 \
     || { echo "prove: frama-c failed ($log)"; fail=1; }
   cat $B/$log >> $B/report.txt
 }
 # decoders whose value clause needs a case split over every code (wp:range);
 # the split is costly, so only these functions get it
-SPLIT=vik_e4m3_decode,vik_e5m2_decode,vik_e2m1_decode
+SPLIT=vik_e4m3_decode,vik_e5m2_decode,vik_e2m1_decode,vik_e8m0_decode
 wp_run main.log -wp-skip-fct $SPLIT -wp-prop=-@lemma
 wp_run split.log -wp-fct $SPLIT -wp-auto wp:range
 # lemmas of spec/: the grid lemmas are proved by a case split over the exponent

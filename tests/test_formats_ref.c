@@ -10,33 +10,13 @@
 #include "check.h"
 #include "formats.h"
 #include "npy.h"
-#include <dirent.h>
-#include <fcntl.h>
-#include <stdarg.h>
+#include "util.h"
 #include <stdint.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/stat.h>
-#include <sys/types.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #define DATA "tests/data/formats"
 #define SHOW 4          /* mismatches listed per failing check */
 
 static npy_array input;         /* encode_input.npy, float32[N] */
-
-/* Append printf-style text to a detail buffer, never overflowing it. */
-static void append(char *buf, size_t cap, const char *fmt, ...)
-{
-    size_t n = strlen(buf);
-    va_list ap;
-    if (n + 1 >= cap)
-        return;
-    va_start(ap, fmt);
-    vsnprintf(buf + n, cap - n, fmt, ap);
-    va_end(ap);
-}
 
 /* Load DATA/name and require dtype and shape (count,); FAIL line if not. */
 static int load_ref(const char *name, int dtype, size_t count, npy_array *a)
@@ -198,179 +178,6 @@ static void test_kernels(void)
 
 /* ---- (b) vik-ref ---- */
 
-static char tmpdir[] = "/tmp/vik-test-ref-XXXXXX";
-
-static void tpath(char *buf, size_t cap, const char *name)
-{
-    snprintf(buf, cap, "%s/%s", tmpdir, name);
-}
-
-static const char *vikref(void)
-{
-    const char *e = getenv("VIK_REF");
-    return e && *e ? e : "build/vik-ref";
-}
-
-/* Run vik-ref with the given arguments (NULL-terminated after argv0),
-   stdout to tmp/stdout.log, stderr to tmp/stderr.log. Exit status, or -1 if
-   it did not exit normally. */
-static int run_vikref(const char *a1, const char *a2)
-{
-    char o[256], e[256];
-    pid_t pid;
-    int st;
-    tpath(o, sizeof o, "stdout.log");
-    tpath(e, sizeof e, "stderr.log");
-    fflush(NULL);       /* or buffered output is printed twice */
-    pid = fork();
-    if (pid == 0) {
-        int fo = open(o, O_WRONLY | O_CREAT | O_TRUNC, 0666);
-        int fe = open(e, O_WRONLY | O_CREAT | O_TRUNC, 0666);
-        if (fo < 0 || fe < 0 || dup2(fo, 1) < 0 || dup2(fe, 2) < 0)
-            _exit(126);
-        if (a2)
-            execl(vikref(), vikref(), a1, a2, (char *)NULL);
-        else
-            execl(vikref(), vikref(), a1, (char *)NULL);
-        _exit(127);
-    }
-    if (pid < 0 || waitpid(pid, &st, 0) != pid || !WIFEXITED(st))
-        return -1;
-    return WEXITSTATUS(st);
-}
-
-/* Whole file into a malloc'd buffer; NULL on error. */
-static unsigned char *slurp(const char *path, size_t *n)
-{
-    FILE *f = fopen(path, "rb");
-    unsigned char *p = NULL;
-    long len;
-    if (!f)
-        return NULL;
-    if (fseek(f, 0, SEEK_END) == 0 && (len = ftell(f)) >= 0 &&
-        fseek(f, 0, SEEK_SET) == 0 && (p = malloc((size_t)len + 1)) != NULL &&
-        fread(p, 1, (size_t)len, f) != (size_t)len) {
-        free(p);
-        p = NULL;
-    }
-    if (p)
-        *n = (size_t)len;
-    fclose(f);
-    return p;
-}
-
-/* Entries of dir other than . and ..; -1 if it cannot be opened. */
-static int count_entries(const char *dir)
-{
-    DIR *d = dir ? opendir(dir) : NULL;
-    struct dirent *e;
-    int n = 0;
-    if (!d)
-        return -1;
-    while ((e = readdir(d)) != NULL)
-        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
-            n++;
-    closedir(d);
-    return n;
-}
-
-static int count_lines(const char *path, const char *prefix)
-{
-    char line[1024];
-    int n = 0;
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return -1;
-    while (fgets(line, sizeof line, f))
-        n += strncmp(line, prefix, strlen(prefix)) == 0;
-    fclose(f);
-    return n;
-}
-
-static void rm_tree(const char *path)
-{
-    struct stat st;
-    DIR *d;
-    struct dirent *e;
-    char sub[1024];
-    if (lstat(path, &st) != 0)
-        return;
-    if (S_ISDIR(st.st_mode) && (d = opendir(path)) != NULL) {
-        while ((e = readdir(d)) != NULL) {
-            if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-                continue;
-            snprintf(sub, sizeof sub, "%s/%s", path, e->d_name);
-            rm_tree(sub);
-        }
-        closedir(d);
-        rmdir(path);
-    } else {
-        unlink(path);
-    }
-}
-
-/* Why file out differs from reference ref: header or which element. */
-static void explain_diff(const char *out, const char *ref, char *det, size_t cap)
-{
-    npy_array a, b;
-    char err[512];
-    size_t i, w;
-    if (npy_read(out, &a, err, sizeof err) != NPY_OK) {
-        snprintf(det, cap, "output unreadable: %s", err);
-        return;
-    }
-    if (npy_read(ref, &b, err, sizeof err) != NPY_OK)
-        snprintf(det, cap, "reference unreadable: %s", err);
-    else if (a.dtype != b.dtype || a.count != b.count)
-        snprintf(det, cap, "dtype or count differ");
-    else if (memcmp(a.data, b.data, a.count * npy_itemsize(a.dtype)) == 0)
-        snprintf(det, cap, "data equal, header bytes differ");
-    else {
-        w = npy_itemsize(a.dtype);
-        for (i = 0; memcmp((char *)a.data + i * w, (char *)b.data + i * w, w) == 0; i++)
-            ;
-        snprintf(det, cap, "data differ, first at element %zu", i);
-    }
-    npy_free(&a);
-    npy_free(&b);
-}
-
-/* Every file in out must equal DATA/<same name> byte for byte. Returns
-   the number of files seen. */
-static int compare_outputs(const char *out)
-{
-    struct dirent **list;
-    int i, k, n = 0, m = scandir(out, &list, NULL, alphasort);  /* sorted: stable log */
-    for (k = 0; k < m; k++) {
-        const char *name = list[k]->d_name;
-        char o[512], r[512], desc[400], det[600] = "";
-        unsigned char *x, *y;
-        size_t nx = 0, ny = 0;
-        int same;
-        if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
-            continue;
-        n++;
-        snprintf(o, sizeof o, "%s/%s", out, name);
-        snprintf(r, sizeof r, "%s/%s", DATA, name);
-        x = slurp(o, &nx);
-        y = slurp(r, &ny);
-        same = x && y && nx == ny && memcmp(x, y, nx) == 0;
-        if (!y)
-            snprintf(det, sizeof det, "no reference of that name");
-        else if (!same)
-            explain_diff(o, r, det, sizeof det);
-        snprintf(desc, sizeof desc, "vik-ref %s: whole file identical to reference", name);
-        check_msg(same, desc, "%s", det);
-        free(x);
-        free(y);
-    }
-    for (i = 0; i < m; i++)
-        free(list[i]);
-    if (m >= 0)
-        free(list);
-    return n;
-}
-
 /* Every reference vik-ref should produce (all but the input and torch's)
    must be in out. Returns how many are missing; lists them in det. */
 static int missing_outputs(const char *out, char *det, size_t cap, int *expected)
@@ -408,7 +215,7 @@ static void test_vikref_good(void)
     rc = run_vikref(DATA, out);
     check_msg(rc == 0, "vik-ref on tests/data/formats exits 0", "exit %d (%s)", rc,
               vikref());
-    n = compare_outputs(out);
+    n = compare_outputs(out, DATA, "");
     missing = missing_outputs(out, det, sizeof det, &expected);
     check_msg(missing == 0 && expected > 0 && n == expected,
               "vik-ref wrote every reference output and nothing else",
@@ -416,26 +223,6 @@ static void test_vikref_good(void)
     lines = count_lines(log, "wrote ");
     check_msg(lines == n, "vik-ref printed one line per file written",
               "%d lines for %d files", lines, n);
-}
-
-/* vik-ref must exit 2 with a message and leave out as it found it
-   (absent: want_entries -1; else that many entries). */
-static void expect_fail(const char *desc, const char *casedir, const char *out,
-                        int want_entries, const char *msg_part)
-{
-    char e[256];
-    unsigned char *msg;
-    size_t n = 0;
-    int rc = run_vikref(casedir, out), left = count_entries(out);
-    tpath(e, sizeof e, "stderr.log");
-    msg = slurp(e, &n);
-    if (msg)
-        msg[n] = '\0';
-    check_msg(rc == 2 && left == want_entries && msg && n > 0 &&
-              (!msg_part || strstr((char *)msg, msg_part)), desc,
-              "exit %d, %d entries left in out (want %d), stderr: %.200s", rc,
-              left, want_entries, msg ? (char *)msg : "");
-    free(msg);
 }
 
 /* A case dir holding encode_input.npy of the given dtype/shape. */
@@ -518,7 +305,7 @@ int main(void)
                   input.count > 0, "load " DATA "/encode_input.npy (float32[N])",
                   "%s", rc ? err : "wrong dtype or shape"))
         test_kernels();
-    if (!mkdtemp(tmpdir)) {
+    if (!tmpdir_make("ref")) {
         check(0, "create a temporary directory");
         return check_done();
     }

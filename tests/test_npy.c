@@ -5,46 +5,11 @@
 #define _POSIX_C_SOURCE 200809L
 #include "check.h"
 #include "npy.h"
+#include "util.h"
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-static char tmpdir[] = "/tmp/vik-test-npy-XXXXXX";
-
-static void tpath(char *buf, size_t cap, const char *name)
-{
-    snprintf(buf, cap, "%s/%s", tmpdir, name);
-}
-
-static int write_bytes(const char *path, const void *p, size_t n)
-{
-    FILE *f = fopen(path, "wb");
-    int ok = f && fwrite(p, 1, n, f) == n;
-    if (f && fclose(f) != 0)
-        ok = 0;
-    return ok;
-}
-
-/* Whole file into a malloc'd buffer; NULL on error. */
-static unsigned char *slurp(const char *path, size_t *n)
-{
-    FILE *f = fopen(path, "rb");
-    unsigned char *p = NULL;
-    long len;
-    if (!f)
-        return NULL;
-    if (fseek(f, 0, SEEK_END) == 0 && (len = ftell(f)) >= 0 &&
-        fseek(f, 0, SEEK_SET) == 0 && (p = malloc((size_t)len + 1)) != NULL &&
-        fread(p, 1, (size_t)len, f) != (size_t)len) {
-        free(p);
-        p = NULL;
-    }
-    if (p)
-        *n = (size_t)len;
-    fclose(f);
-    return p;
-}
 
 /* ---- round trips ---- */
 
@@ -434,7 +399,7 @@ static void test_sweeps(void)
 
 int main(void)
 {
-    if (!mkdtemp(tmpdir)) {
+    if (!tmpdir_make("npy")) {
         check(0, "create a temporary directory");
         return check_done();
     }

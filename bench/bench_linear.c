@@ -1,0 +1,196 @@
+/* Throughput of vik_matmul_f32 against the machine's streaming read
+   bandwidth, single thread.
+
+   1. Read bandwidth: the sum of a 256 MiB float array (64 independent lanes,
+      which gcc vectorises without reassociation), best of 5.
+   2. vik_matmul_f32 with W 4096 x 4096 float32 (64 MiB, far past the caches)
+      for T = 1 and T = 64 tokens: GFLOP/s (2 T m n / time), GB/s of weight
+      traffic and its ratio to the read bandwidth. T = 1 reads W once per
+      call (64 MiB). The kernel loops token-outer (for t: for o: dot), so for
+      T > 1 it streams W from memory once per token (T x 64 MiB per call).
+   3. The same kernel called once per output row (o-outer: a row of W stays
+      in L1 while the T tokens pass, so W is read from memory once), to show
+      what the token-outer loop order costs at T = 64.
+   4. A naive loop (one accumulator per output, sequential i), the obvious
+      scalar code, for comparison.
+   GB = 1e9 bytes. Timed with clock_gettime(CLOCK_MONOTONIC); results are
+   folded into a volatile sink so that nothing is optimised away. `make
+   bench` builds it with BENCHFLAGS (-O3 -march=native -ffp-contract=off, no
+   fast-math) and runs it; about 10-20 s. */
+#define _POSIX_C_SOURCE 199309L
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "linear.h"
+
+#define BW_FLOATS ((size_t)64 << 20)        /* 256 MiB */
+#define BW_RUNS 5
+#define BW_LANES 64
+#define DIM 4096u
+#define TMAX 64u
+
+static volatile float sink;
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* xorshift64*: the same inputs from run to run. */
+static uint64_t rng_state = 0x9E3779B97F4A7C15ull;
+
+static uint32_t rnd(void)
+{
+    rng_state ^= rng_state >> 12;
+    rng_state ^= rng_state << 25;
+    rng_state ^= rng_state >> 27;
+    return (uint32_t)((rng_state * 0x2545F4914F6CDD1Dull) >> 32);
+}
+
+/* Uniform in [-1, 1), 24 random bits. */
+static float rnd_unit(void)
+{
+    return (float)((double)(rnd() >> 8) / 8388608.0 - 1.0);
+}
+
+/* Sum of a[0 .. n-1] (n a multiple of BW_LANES) in BW_LANES lanes. */
+static float read_sum(const float *a, size_t n)
+{
+    float acc[BW_LANES], s = 0;
+    size_t i, l;
+    for (l = 0; l < BW_LANES; l++)
+        acc[l] = 0;
+    for (i = 0; i < n; i += BW_LANES)
+        for (l = 0; l < BW_LANES; l++)
+            acc[l] += a[i + l];
+    for (l = 0; l < BW_LANES; l++)
+        s += acc[l];
+    return s;
+}
+
+/* The obvious loop: one accumulator, i in order (cannot be vectorised
+   without reassociation, so it runs at the latency of one add). */
+static void naive_matmul(float *y, const float *x, const float *w, uint32_t T,
+                         uint32_t n, uint32_t m)
+{
+    uint32_t t, o, i;
+    for (t = 0; t < T; t++)
+        for (o = 0; o < m; o++) {
+            const float *wr = w + (size_t)o * n, *xr = x + (size_t)t * n;
+            float acc = 0;
+            for (i = 0; i < n; i++)
+                acc += wr[i] * xr[i];
+            y[(size_t)t * m + o] = acc;
+        }
+}
+
+static double bw_gbs;   /* measured read bandwidth, GB/s */
+
+/* One line: time, GFLOP/s, and the weight traffic from memory: W is read
+   wreads times per product (T for the token-outer loops, 1 when each row is
+   reused across the tokens), as GB/s and as a share of the read bandwidth. */
+static void report(const char *name, uint32_t T, uint32_t wreads, int runs, double best)
+{
+    double wbytes = (double)DIM * DIM * sizeof(float) * wreads;
+    double gflops = 2.0 * T * DIM * DIM / best * 1e-9, gbs = wbytes / best * 1e-9;
+    printf("%-22s T=%-3u %9.2f ms %8.2f GFLOP/s  W read %2ux: %6.2f GB/s = %5.1f%% of "
+           "read bandwidth  (best of %d)\n", name, T, best * 1e3, gflops, wreads, gbs,
+           100 * gbs / bw_gbs, runs);
+}
+
+enum { VIK, VIK_PER_ROW, NAIVE };
+
+/* Best of runs timings of one product y = x W^T, T tokens: one vik call for
+   all rows, one vik call per row (row o's 16 KiB stay in L1 while the T
+   tokens pass, x stays in L2: W is read once), or the naive loop. */
+static double time_matmul(int how, float *y, const float *x, const float *w,
+                          uint32_t T, int runs)
+{
+    double best = 1e30;
+    uint32_t o;
+    int r;
+    for (r = 0; r < runs; r++) {
+        double t0 = now(), t;
+        if (how == NAIVE)
+            naive_matmul(y, x, w, T, DIM, DIM);
+        else if (how == VIK_PER_ROW)
+            for (o = 0; o < DIM; o++)
+                vik_matmul_f32(y, x, w, T, DIM, DIM, o, o + 1u);
+        else
+            vik_matmul_f32(y, x, w, T, DIM, DIM, 0u, DIM);
+        t = now() - t0;
+        sink += y[(size_t)(T - 1) * DIM + (uint32_t)r];
+        if (t < best)
+            best = t;
+    }
+    return best;
+}
+
+int main(void)
+{
+    float *a = malloc(BW_FLOATS * sizeof *a);
+    float *w = malloc((size_t)DIM * DIM * sizeof *w);
+    float *x = malloc((size_t)TMAX * DIM * sizeof *x);
+    float *y = malloc((size_t)TMAX * DIM * sizeof *y);
+    float *y2 = malloc((size_t)TMAX * DIM * sizeof *y2);
+    double best = 1e30, maxdiff = 0;
+    size_t i;
+    int r;
+
+    if (!a || !w || !x || !y || !y2) {
+        fprintf(stderr, "bench_linear: out of memory\n");
+        return 1;
+    }
+    /* ---- read bandwidth ---- */
+    for (i = 0; i < BW_FLOATS; i++)         /* touches every page first */
+        a[i] = (float)(i & 1023) * 0x1p-10f;
+    for (r = 0; r < BW_RUNS; r++) {
+        double t0 = now(), t;
+        sink += read_sum(a, BW_FLOATS);
+        t = now() - t0;
+        if (t < best)
+            best = t;
+    }
+    bw_gbs = (double)BW_FLOATS * sizeof *a / best * 1e-9;
+    printf("vik linear: single thread, W %u x %u float32 (%.0f MiB)\n", DIM, DIM,
+           (double)DIM * DIM * sizeof(float) / (1 << 20));
+    printf("%-22s %9.2f ms %8.2f GB/s  (sum of %zu MiB, %d lanes, best of %d)\n",
+           "read bandwidth", best * 1e3, bw_gbs, BW_FLOATS * sizeof *a >> 20, BW_LANES,
+           BW_RUNS);
+    free(a);
+
+    /* ---- matmul ---- */
+    for (i = 0; i < (size_t)DIM * DIM; i++)
+        w[i] = rnd_unit();
+    for (i = 0; i < (size_t)TMAX * DIM; i++)
+        x[i] = rnd_unit();
+    report("vik_matmul_f32", 1, 1, 10, time_matmul(VIK, y, x, w, 1, 10));
+    report("naive (1 accumulator)", 1, 1, 5, time_matmul(NAIVE, y2, x, w, 1, 5));
+    report("vik_matmul_f32", TMAX, TMAX, 3, time_matmul(VIK, y, x, w, TMAX, 3));
+    report("vik, one call per row", TMAX, 1, 3,
+           time_matmul(VIK_PER_ROW, y2, x, w, TMAX, 3));
+    if (memcmp(y, y2, (size_t)TMAX * DIM * sizeof *y) != 0)
+        printf("!! one call per row is not bit-equal to one call for all rows\n");
+    report("naive (1 accumulator)", TMAX, TMAX, 2, time_matmul(NAIVE, y2, x, w, TMAX, 2));
+
+    /* the two agree to rounding (different orders, not bit-equal) */
+    for (i = 0; i < (size_t)TMAX * DIM; i++) {
+        double d = (double)y[i] - (double)y2[i];
+        if (d < 0)
+            d = -d;
+        if (d > maxdiff)
+            maxdiff = d;
+    }
+    printf("max |vik - naive| over %u x %u outputs: %.3g (sink %g)\n", TMAX, DIM,
+           maxdiff, (double)sink);
+    free(w);
+    free(x);
+    free(y);
+    free(y2);
+    return 0;
+}

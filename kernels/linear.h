@@ -1,0 +1,58 @@
+/* vik matrix products: y[t, o] = sum_i W[o, i] * x[t, i], W stored as PyTorch
+   Linear does (out x in, row-major), x row-major [T, n], y row-major [T, m].
+
+   Summation order, fixed by the source so that every compiler and every
+   optimisation level (without -ffast-math) gives the same bits: element i of
+   a row goes to lane i % 16; each lane adds its products in increasing i; the
+   16 lanes are combined as a fixed tree (lane l += lane l + w for w = 8, 4, 2,
+   1). gcc vectorises the lane loop as it is, with no reassociation.
+
+   Error (derived from that order, see verified/NOTES.md; the proof so far
+   covers memory safety, no runtime error and finiteness): with u = 2^-24 and
+   k = ceil(n / 16) + 5 roundings on any path from a product to the result,
+   |y_hat - y| <= (k u / (1 - k u)) * sum_i |W[o, i] x[t, i]| + n * 2^-149. */
+#ifndef VIK_LINEAR_H
+#define VIK_LINEAR_H
+#include <stdint.h>
+#include "linear_logic.h"
+
+#define VIK_LANES 16
+#define VIK_K_MAX 65536u          /* longest dot product the proofs cover */
+#define VIK_MAT_MAX 0x40000000u   /* most elements of one operand (2^30) */
+
+/* Magnitude bounds under which no sum can overflow: |W|, |x| <= 2^20, so a
+   product is at most 2^40 and a lane of at most 4096 products at most 2^52. */
+/*@ predicate bounded_f32{L}(float *a, integer n) =
+      \forall integer i; 0 <= i < n ==> \is_finite(a[i]) && \abs(a[i]) <= 0x1p20;
+*/
+
+/* One dot product in the fixed lane order. */
+/*@ requires n: 0 <= n <= VIK_K_MAX;
+    requires valid_a: \valid_read(a + (0 .. n - 1));
+    requires valid_b: \valid_read(b + (0 .. n - 1));
+    requires bounded_a: \forall integer i; 0 <= i < n ==> \is_finite(a[i]) && \abs(a[i]) <= 0x1p20;
+    requires bounded_b: \forall integer i; 0 <= i < n ==> \is_finite(b[i]) && \abs(b[i]) <= 0x1p20;
+    assigns \nothing;
+    ensures finite: \is_finite(\result);
+    ensures bound: \abs(\result) <= 0x1p57;
+*/
+float vik_dot_f32(const float *a, const float *b, uint32_t n);
+
+/* Output rows o0 <= o < o1 of y = x W^T for all T tokens; every other y entry
+   is left alone, so threads given disjoint row ranges write disjoint entries
+   and the result does not depend on how the rows were split. */
+/*@ requires dims: 1 <= T && 1 <= n <= VIK_K_MAX && 1 <= m && T * n <= VIK_MAT_MAX &&
+                   m * n <= VIK_MAT_MAX && T * m <= VIK_MAT_MAX;
+    requires rows: 0 <= o0 <= o1 <= m;
+    requires valid_x: \valid_read(x + (0 .. T * n - 1));
+    requires valid_w: \valid_read(w + (0 .. m * n - 1));
+    requires valid_y: \valid(y + (0 .. T * m - 1));
+    requires sep: \separated(y + (0 .. T * m - 1), x + (0 .. T * n - 1), w + (0 .. m * n - 1));
+    requires bounded_x: bounded_f32(x, T * n);
+    requires bounded_w: bounded_f32(w, m * n);
+    assigns y[0 .. T * m - 1];
+*/
+void vik_matmul_f32(float *y, const float *x, const float *w, uint32_t T, uint32_t n, uint32_t m,
+                    uint32_t o0, uint32_t o1);
+
+#endif
