@@ -171,7 +171,7 @@ int main(void)
         x[i] = rnd_unit();
     report("vik_matmul_f32", 1, 1, 10, time_matmul(VIK, y, x, w, 1, 10));
     report("naive (1 accumulator)", 1, 1, 5, time_matmul(NAIVE, y2, x, w, 1, 5));
-    report("vik_matmul_f32", TMAX, TMAX, 3, time_matmul(VIK, y, x, w, TMAX, 3));
+    report("vik_matmul_f32", TMAX, 1, 3, time_matmul(VIK, y, x, w, TMAX, 3));
     report("vik, one call per row", TMAX, 1, 3,
            time_matmul(VIK_PER_ROW, y2, x, w, TMAX, 3));
     if (memcmp(y, y2, (size_t)TMAX * DIM * sizeof *y) != 0)
