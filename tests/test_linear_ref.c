@@ -39,20 +39,6 @@ static const char *const CASES[] = {"linear0", "linear1", "linear2", "linear3", 
 
 /* ---- float bits and powers of two, without libm (tests link no -lm) ---- */
 
-static uint32_t f2u(float x)
-{
-    uint32_t u;
-    memcpy(&u, &x, sizeof u);
-    return u;
-}
-
-static float u2f(uint32_t u)
-{
-    float x;
-    memcpy(&x, &u, sizeof x);
-    return x;
-}
-
 static double dabs(double x) { return x < 0 ? -x : x; }
 static long double ldabs(long double x) { return x < 0 ? -x : x; }
 

@@ -29,20 +29,6 @@ static const char *const CASES[] = {"case0", "case1", "case2"};
 
 /* ---- float bits and powers of two, without libm (tests link no -lm) ---- */
 
-static uint32_t f2u(float x)
-{
-    uint32_t u;
-    memcpy(&u, &x, sizeof u);
-    return u;
-}
-
-static float u2f(uint32_t u)
-{
-    float x;
-    memcpy(&x, &u, sizeof x);
-    return x;
-}
-
 static int is_nan(float x) { return x != x; }
 static int is_finite(float x) { return (f2u(x) & 0x7F800000u) != 0x7F800000u; }
 static double dabs(double x) { return x < 0 ? -x : x; }
