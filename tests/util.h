@@ -9,6 +9,7 @@
 #if !defined(_POSIX_C_SOURCE) || _POSIX_C_SOURCE < 200809L
 #error "define _POSIX_C_SOURCE 200809L before any include (mkdtemp, scandir)"
 #endif
+#include "bits.h"
 #include "check.h"
 #include "npy.h"
 #include <dirent.h>
@@ -23,21 +24,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-/* ---- float bits, by memcpy: independent of the kernels' vik_f32_bits ---- */
-
-static inline uint32_t f2u(float x)
-{
-    uint32_t u;
-    memcpy(&u, &x, sizeof u);
-    return u;
-}
-
-static inline float u2f(uint32_t u)
-{
-    float x;
-    memcpy(&x, &u, sizeof x);
-    return x;
-}
+/* float bits by memcpy (f2u, u2f): tests/bits.h */
 
 /* ---- the test's temporary directory ---- */
 
