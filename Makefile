@@ -33,7 +33,7 @@ $(B)/tests/%: $(B)/tests/%.o $(HLIB) $(B)/libvik.a
 # several compilers and flags, outputs byte-identical); the runner counts
 # both and prints `N passed, M failed`.
 test: $(TBIN) $(B)/vik-ref
-	@sh tests/run.sh $(TBIN) tests/determinism.sh
+	@sh tests/run.sh $(TBIN) tests/bad_input.sh tests/determinism.sh
 
 # The determinism script alone.
 test-determinism: $(B)/vik-ref
