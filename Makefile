@@ -1,5 +1,6 @@
 # vik: `make` builds the library and the harness CLI; `make prove` runs the proofs;
 # `make test` the tests; `make test-exhaustive` the 2^32 encoder sweep; `make bench`.
+# Reliability gates: `make test-asan`, `make lint`, `make fuzz` (README).
 CC      ?= gcc
 # The proven code is the code that runs: C99, no fast-math, no FMA contraction.
 CFLAGS  ?= -std=c99 -Wall -Wextra -Werror -O2 -ffp-contract=off
@@ -13,7 +14,7 @@ HLIB := $(B)/harness/npy.o
 TSRC := $(wildcard tests/test_*.c)
 TBIN := $(TSRC:tests/%.c=$(B)/tests/%)
 
-.PHONY: all prove test test-determinism test-exhaustive bench run deps clean
+.PHONY: all prove test test-determinism test-exhaustive test-asan fuzz bench run deps clean
 all: $(B)/libvik.a $(B)/vik-ref
 
 $(B)/%.o: %.c $(wildcard kernels/*.h spec/*.h harness/*.h tests/*.h)
@@ -43,9 +44,53 @@ test-determinism: $(B)/vik-ref
 test-exhaustive: $(B)/tests/exhaustive
 	@sh tests/run.sh $(B)/tests/exhaustive
 
-$(B)/tests/exhaustive: tests/exhaustive.c $(KSRC)
+$(B)/tests/exhaustive: tests/exhaustive.c $(KSRC) tests/oracle_formats.h tests/bits.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -O3 $^ -o $@ -lpthread
+	$(CC) $(CPPFLAGS) $(CFLAGS) -O3 $(filter %.c,$^) -o $@ -lpthread
+
+# ---- reliability gates ----
+HDRS := $(wildcard kernels/*.h spec/*.h harness/*.h tests/*.h)
+
+# The whole test suite (tests/test_*.c, harness, kernels) built with ASan and
+# UBSan into build/asan, any report fatal, vik-ref included (the tests run
+# $$VIK_REF); the determinism script is not run here.
+A := $(B)/asan
+ASANFLAGS ?= -std=c99 -Wall -Wextra -Werror -O1 -g -ffp-contract=off \
+             -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+ATBIN := $(TSRC:tests/%.c=$(A)/tests/%)
+
+$(A)/%.o: %.c $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ASANFLAGS) -c $< -o $@
+
+$(A)/libvik.a: $(KSRC:%.c=$(A)/%.o)
+	rm -f $@ && ar rcs $@ $^
+
+$(A)/vik-ref: $(A)/harness/vik_ref.o $(A)/harness/npy.o $(A)/libvik.a
+	$(CC) $(ASANFLAGS) $^ -o $@
+
+$(A)/tests/%: $(A)/tests/%.o $(A)/harness/npy.o $(A)/libvik.a
+	$(CC) $(ASANFLAGS) $^ -o $@ -lpthread
+
+test-asan: $(ATBIN) $(A)/vik-ref
+	@VIK_REF=$(A)/vik-ref sh tests/run.sh $(ATBIN) tests/bad_input.sh
+
+# libFuzzer targets (clang), ASan + UBSan; each runs FUZZ_TIME seconds on its
+# seed corpus fuzz/corpus/<target>; findings go to build/fuzz/<target>/.
+FUZZCC  ?= clang
+FUZZ_TIME ?= 60
+FUZZFLAGS ?= -std=c99 -Wall -Wextra -Werror -O1 -g -ffp-contract=off \
+             -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+FUZZBIN := $(B)/fuzz/fuzz_npy $(B)/fuzz/fuzz_formats $(B)/fuzz/fuzz_mx
+$(B)/fuzz/fuzz_npy: fuzz/fuzz_npy.c harness/npy.c
+$(B)/fuzz/fuzz_formats: fuzz/fuzz_formats.c kernels/formats.c
+$(B)/fuzz/fuzz_mx: fuzz/fuzz_mx.c kernels/formats.c kernels/mx.c
+$(B)/fuzz/fuzz_%: $(HDRS)
+	@mkdir -p $(dir $@)
+	$(FUZZCC) $(CPPFLAGS) $(FUZZFLAGS) $(filter %.c,$^) -o $@
+
+fuzz: $(FUZZBIN)
+	@sh fuzz/run.sh $(FUZZ_TIME) $(FUZZBIN)
 
 bench: $(B)/bench_formats $(B)/bench_linear
 	$(B)/bench_formats
