@@ -14,7 +14,7 @@ HLIB := $(B)/harness/npy.o
 TSRC := $(wildcard tests/test_*.c)
 TBIN := $(TSRC:tests/%.c=$(B)/tests/%)
 
-.PHONY: all prove test test-determinism test-exhaustive test-asan fuzz bench run deps clean
+.PHONY: all prove test test-determinism test-exhaustive test-asan lint fuzz bench run deps clean
 all: $(B)/libvik.a $(B)/vik-ref
 
 $(B)/%.o: %.c $(wildcard kernels/*.h spec/*.h harness/*.h tests/*.h)
@@ -29,6 +29,10 @@ $(B)/vik-ref: $(B)/harness/vik_ref.o $(HLIB) $(B)/libvik.a
 
 $(B)/tests/%: $(B)/tests/%.o $(HLIB) $(B)/libvik.a
 	$(CC) $(CFLAGS) $^ -o $@ -lpthread
+
+# Keep the test objects: deleting them as intermediates printed "rm ..." after
+# the runner's closing "N passed, M failed" line.
+.SECONDARY: $(TBIN:%=%.o) $(TSRC:tests/%.c=$(B)/asan/tests/%.o)
 
 # Unit and reference tests, then the determinism script (vik-ref built by
 # several compilers and flags, outputs byte-identical); the runner counts
@@ -74,6 +78,13 @@ $(A)/tests/%: $(A)/tests/%.o $(A)/harness/npy.o $(A)/libvik.a
 
 test-asan: $(ATBIN) $(A)/vik-ref
 	@VIK_REF=$(A)/vik-ref sh tests/run.sh $(ATBIN) tests/bad_input.sh
+
+# Static analysis of kernels/ and harness/: cppcheck (suppressions in
+# .cppcheck-suppressions) and clang-tidy (checks in .clang-tidy); any finding
+# fails.
+LINTSRC := $(wildcard kernels/*.c harness/*.c)
+lint:
+	@sh CI/lint.sh $(LINTSRC)
 
 # libFuzzer targets (clang), ASan + UBSan; each runs FUZZ_TIME seconds on its
 # seed corpus fuzz/corpus/<target>; findings go to build/fuzz/<target>/.

@@ -398,7 +398,7 @@ int npy_read(const char *path, npy_array *out, char *err, size_t errlen)
         rc = fail(err, errlen, NPY_ESHAPE, path, "element count overflows size_t");
     if (rc == NPY_OK)
         rc = read_data(f, path, bytes, &a, err, errlen);
-    fclose(f);
+    (void)fclose(f);    /* a read-only stream: nothing buffered to lose */
     if (rc != NPY_OK) {
         npy_free(&a);
         return rc;
@@ -434,13 +434,15 @@ static void shape_repr(char *s, size_t cap, int ndim, const size_t *shape)
 static size_t build_header(char *h, size_t cap, int dtype, int ndim,
                            const size_t *shape)
 {
-    char sh[256], d0[32];
+    char sh[256];
     int n, grow = 0;
     shape_repr(sh, sizeof sh, ndim, shape);
     n = snprintf(h, cap, "{'descr': '%s', 'fortran_order': False, 'shape': %s, }",
                  npy_dtype_name(dtype), sh);
-    if (ndim > 0)
+    if (ndim > 0) {
+        char d0[32];
         grow = GROWTH_DIGITS - snprintf(d0, sizeof d0, "%zu", shape[0]);
+    }
     while (grow-- > 0)
         h[n++] = ' ';
     h[n] = '\0';
@@ -506,7 +508,10 @@ int npy_write(const char *path, int dtype, int ndim, const size_t *shape,
     if (fclose(f) != 0)
         ok = 0;
     if (!ok) {
-        remove(path);
+        if (remove(path) != 0)  /* the caller must know a partial file is left */
+            return fail(err, errlen, NPY_EIO, path,
+                        "write failed, and the partial file could not be removed: %s",
+                        strerror(errno));
         return fail(err, errlen, NPY_EIO, path, "write failed");
     }
     return NPY_OK;

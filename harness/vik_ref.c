@@ -130,7 +130,8 @@ static int out_put(outset *o, const char *name, int dtype, int ndim,
                 o->dir, name);
         return -1;
     }
-    strcpy(o->name[o->n++], name);  /* recorded first so abort removes it */
+    /* recorded first so abort removes it; strlen(name) < NAMECAP checked above */
+    memcpy(o->name[o->n++], name, strlen(name) + 1);
     if (npy_write(p, dtype, ndim, shape, data, err, sizeof err) != NPY_OK) {
         fprintf(stderr, "vik-ref: %s\n", err);
         return -1;
