@@ -1,8 +1,8 @@
 /* libFuzzer target: the .npy reader (harness/npy.c) on arbitrary bytes.
    npy_read takes a path, so each input is written to a file in a private
-   temporary directory first (under /dev/shm if possible, else /tmp). Checked on every input (abort on violation,
-   which libFuzzer reports as a crash; ASan/UBSan/LSan catch memory errors
-   and leaks):
+   temporary directory first (under /dev/shm if possible, else /tmp).
+   Checked on every input (abort on violation, which libFuzzer reports as a
+   crash; ASan/UBSan/LSan catch memory errors and leaks):
    - rejection: a negative NPY_E* code, *out all zero, a message naming the
      file in err;
    - acceptance: a known dtype, 0 <= ndim <= NPY_MAXDIM, unused shape entries

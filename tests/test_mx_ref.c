@@ -9,9 +9,10 @@
    (c) bad cases (K % 32 != 0, int32 or 1-D input, ambiguous case dir, a
        failing last output) exit 2 and leave no output file behind;
    (d) properties on synthetic blocks against an independent brute-force
-       oracle in double arithmetic (tests/oracle_mx.h): all-zero blocks, NaN/inf blocks,
-       subnormal inputs and the scale clamp, 200 random blocks with exact
-       ties and saturation, and that the kernels write nothing out of range. */
+       oracle in double arithmetic (tests/oracle_mx.h): all-zero blocks,
+       NaN/inf blocks, subnormal inputs and the scale clamp, 200 random
+       blocks with exact ties and saturation, and that the kernels write
+       nothing out of range. */
 #define _POSIX_C_SOURCE 200809L
 #include "check.h"
 #include "mx.h"
