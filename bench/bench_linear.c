@@ -25,6 +25,7 @@
 #include <time.h>
 
 #include "linear.h"
+#include "mx.h"
 
 #define BW_FLOATS ((size_t)64 << 20)        /* 256 MiB */
 #define BW_RUNS 5
@@ -94,9 +95,11 @@ static double bw_gbs;   /* measured read bandwidth, GB/s */
 /* One line: time, GFLOP/s, and the weight traffic from memory: W is read
    wreads times per product (T for the token-outer loops, 1 when each row is
    reused across the tokens), as GB/s and as a share of the read bandwidth. */
+static double wbytes_per_read = (double)DIM * DIM * sizeof(float);
+
 static void report(const char *name, uint32_t T, uint32_t wreads, int runs, double best)
 {
-    double wbytes = (double)DIM * DIM * sizeof(float) * wreads;
+    double wbytes = wbytes_per_read * wreads;
     double gflops = 2.0 * T * DIM * DIM / best * 1e-9, gbs = wbytes / best * 1e-9;
     printf("%-22s T=%-3u %9.2f ms %8.2f GFLOP/s  W read %2ux: %6.2f GB/s = %5.1f%% of "
            "read bandwidth  (best of %d)\n", name, T, best * 1e3, gflops, wreads, gbs,
@@ -188,6 +191,33 @@ int main(void)
     }
     printf("max |vik - naive| over %u x %u outputs: %.3g (sink %g)\n", TMAX, DIM,
            maxdiff, (double)sink);
+
+    /* ---- MXFP4 weights: 4.25 bits per weight read from memory ---- */
+    {
+        uint8_t *codes = malloc((size_t)DIM * DIM / 2), *scales = malloc((size_t)DIM * DIM / 32);
+        uint32_t T, k;
+        if (!codes || !scales) {
+            fprintf(stderr, "bench_linear: out of memory\n");
+            return 1;
+        }
+        vik_mxfp4_quantize(w, DIM * DIM, codes, scales);
+        wbytes_per_read = (double)DIM * DIM / 2 + (double)DIM * DIM / 32;
+        for (k = 0; k < 2; k++) {
+            T = k == 0 ? 1u : TMAX;
+            best = 1e30;
+            for (r = 0; r < (k == 0 ? 10 : 3); r++) {
+                double t0 = now(), t;
+                vik_matmul_mxfp4(y, x, codes, scales, T, DIM, DIM, 0u, DIM);
+                t = now() - t0;
+                sink += y[r];
+                if (t < best)
+                    best = t;
+            }
+            report("vik_matmul_mxfp4", T, 1, k == 0 ? 10 : 3, best);
+        }
+        free(codes);
+        free(scales);
+    }
     free(w);
     free(x);
     free(y);

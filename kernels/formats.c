@@ -2,6 +2,7 @@
    Encoders work on the integer bits of the float32 input, written with / and %
    (what the provers reason about best); gcc turns them into shifts and masks. */
 #include "formats.h"
+#include "formats_grid.h"   /* lemmas for the encoders' rne clauses */
 
 /* union reinterpretation: defined in C99 (TC3, 6.5.2.3 note 82) and by gcc/clang */
 uint32_t vik_f32_bits(float x) {

@@ -2,9 +2,51 @@
 #include "linear.h"
 #include "float_logic.h"
 
-/* Bounds the proof carries: a product is at most P = 2^40; a lane that has
-   added k products is at most k * (P + 2^28), 2^28 being half an ulp at 2^53,
-   the largest a lane can reach (4097 * (2^40 + 2^28) < 2^53). */
+/* Bounds the proof carries: a product is at most 2^40; a lane that has added
+   k products is at most k * C with C = 2^40 + 2^28, 2^28 being half an ulp at
+   2^53, the largest a lane can reach (4096 C = 2^52 + 2^40 < 2^53). */
+
+/* The k-th product of lanes 0 .. cnt-1: acc[l] += w[l] * x[l]. */
+/*@ requires cnt: 0 <= cnt <= VIK_LANES;
+    requires k: 0 <= k <= 4095;
+    requires valid_acc: \valid(acc + (0 .. VIK_LANES - 1));
+    requires valid_w: \valid_read(w + (0 .. cnt - 1));
+    requires valid_x: \valid_read(x + (0 .. cnt - 1));
+    requires sep_w: \separated(acc + (0 .. VIK_LANES - 1), w + (0 .. cnt - 1));
+    requires sep_x: \separated(acc + (0 .. VIK_LANES - 1), x + (0 .. cnt - 1));   // w, x may alias
+    requires bw: \forall integer i; 0 <= i < cnt ==> \is_finite(w[i]) && \abs(w[i]) <= 0x1p20;
+    requires bx: \forall integer i; 0 <= i < cnt ==> \is_finite(x[i]) && \abs(x[i]) <= 0x1p20;
+    requires lanes: \forall integer j; 0 <= j < VIK_LANES ==>
+                      \is_finite(acc[j]) && \abs(acc[j]) <= k * (0x1p40 + 0x1p28);
+    assigns acc[0 .. VIK_LANES - 1];
+    ensures done: \forall integer j; 0 <= j < cnt ==>
+                    \is_finite(acc[j]) && \abs(acc[j]) <= (k + 1) * (0x1p40 + 0x1p28);
+    ensures rest: \forall integer j; cnt <= j < VIK_LANES ==>
+                    \is_finite(acc[j]) && \abs(acc[j]) <= (k + 1) * (0x1p40 + 0x1p28);
+*/
+static void lane_madd(float *acc, const float *w, const float *x, uint32_t cnt, uint32_t k) {
+  (void)k;                                 /* only the contract uses it */
+  /*@ loop invariant bounds: 0 <= l <= cnt;
+      loop invariant done: \forall integer j; 0 <= j < l ==>
+                             \is_finite(acc[j]) && \abs(acc[j]) <= (k + 1) * (0x1p40 + 0x1p28);
+      loop invariant todo: \forall integer j; l <= j < VIK_LANES ==>
+                               \is_finite(acc[j]) && \abs(acc[j]) <= k * (0x1p40 + 0x1p28);
+      loop assigns l, acc[0 .. VIK_LANES - 1];
+      loop variant cnt - l;
+  */
+  for (uint32_t l = 0u; l < cnt; l++) {
+    float a = w[l], b = x[l];
+    //@ assert ba: \is_finite(a) && \abs(a) <= 0x1p20 && \is_finite(b) && \abs(b) <= 0x1p20;
+    float p = a * b;
+    //@ assert bp: \is_finite(p) && \abs(p) <= 0x1p40;
+    float s0 = acc[l];
+    //@ assert bs: \is_finite(s0) && \abs(s0) <= 0x1p52;
+    float s = s0 + p;
+    //@ assert err: \abs(rsub(s, s0 + p)) <= 0x1p28;
+    //@ assert err2: \abs(s - (s0 + p)) <= 0x1p28;
+    acc[l] = s;
+  }
+}
 
 /* One tree addition: a sum of two lanes whose magnitudes are at most 2^56
    stays finite; with a power-of-two bound B on both, |result| <= 2B. */
@@ -19,68 +61,15 @@
 */
 static float tree_add(float a, float b) { return a + b; }
 
-float vik_dot_f32(const float *a, const float *b, uint32_t n) {
-  float acc[VIK_LANES];
-  uint32_t c = n / VIK_LANES, r = n % VIK_LANES, k, l;
-  /*@ loop invariant bounds: 0 <= l <= VIK_LANES;
-      loop invariant zero: \forall integer j; 0 <= j < l ==> acc[j] == 0.0;
-      loop assigns l, acc[0 .. VIK_LANES - 1];
-      loop variant VIK_LANES - l;
-  */
-  for (l = 0u; l < VIK_LANES; l++) acc[l] = 0.0f;
-  /*@ loop invariant bounds: 0 <= k <= c;
-      loop invariant fin: \forall integer j; 0 <= j < VIK_LANES ==>
-                            \is_finite(acc[j]) && \abs(acc[j]) <= k * (0x1p40 + 0x1p28);
-      loop assigns k, l, acc[0 .. VIK_LANES - 1];
-      loop variant c - k;
-  */
-  for (k = 0u; k < c; k++) {
-    const float *ak = a + k * VIK_LANES, *bk = b + k * VIK_LANES;
-    /*@ loop invariant bounds: 0 <= l <= VIK_LANES;
-        loop invariant done: \forall integer j; 0 <= j < l ==>
-                               \is_finite(acc[j]) && \abs(acc[j]) <= (k + 1) * (0x1p40 + 0x1p28);
-        loop invariant todo: \forall integer j; l <= j < VIK_LANES ==>
-                               \is_finite(acc[j]) && \abs(acc[j]) <= k * (0x1p40 + 0x1p28);
-        loop assigns l, acc[0 .. VIK_LANES - 1];
-        loop variant VIK_LANES - l;
-    */
-    for (l = 0u; l < VIK_LANES; l++) {
-      float x = ak[l], y = bk[l];
-      //@ assert bx: \is_finite(x) && \abs(x) <= 0x1p20 && \is_finite(y) && \abs(y) <= 0x1p20;
-      float p = x * y;
-      //@ assert bp: \is_finite(p) && \abs(p) <= 0x1p40;
-      float s0 = acc[l];
-      //@ assert bs: \is_finite(s0) && \abs(s0) <= 0x1p52;
-      float s = s0 + p;
-      //@ assert err: \abs(rsub(s, s0 + p)) <= 0x1p28;
-      //@ assert err2: \abs(s - (s0 + p)) <= 0x1p28;
-      acc[l] = s;
-    }
-  }
-  /* the n % 16 tail: element 16c + l goes to lane l, as in a full chunk */
-  const float *at = a + c * VIK_LANES, *bt = b + c * VIK_LANES;
-  //@ assert tail: r > 0 ==> c <= 4095;
-  /*@ loop invariant bounds: 0 <= l <= r;
-      loop invariant done: \forall integer j; 0 <= j < l ==>
-                             \is_finite(acc[j]) && \abs(acc[j]) <= (c + 1) * (0x1p40 + 0x1p28);
-      loop invariant todo: \forall integer j; l <= j < VIK_LANES ==>
-                             \is_finite(acc[j]) && \abs(acc[j]) <= c * (0x1p40 + 0x1p28);
-      loop assigns l, acc[0 .. VIK_LANES - 1];
-      loop variant r - l;
-  */
-  for (l = 0u; l < r; l++) {
-    float x = at[l], y = bt[l];
-    //@ assert bx: \is_finite(x) && \abs(x) <= 0x1p20 && \is_finite(y) && \abs(y) <= 0x1p20;
-    float p = x * y;
-    //@ assert bp: \is_finite(p) && \abs(p) <= 0x1p40;
-    float s0 = acc[l];
-    //@ assert bs: \is_finite(s0) && \abs(s0) <= 0x1p52;
-    float s = s0 + p;
-    //@ assert err: \abs(rsub(s, s0 + p)) <= 0x1p28;
-    //@ assert err2: \abs(s - (s0 + p)) <= 0x1p28;
-    acc[l] = s;
-  }
-  //@ assert lanes: \forall integer j; 0 <= j < VIK_LANES ==> \is_finite(acc[j]) && \abs(acc[j]) <= 0x1p53;
+/* The 16 lanes combined by the fixed tree: 8 + 4 + 2 + 1 additions. */
+/*@ requires valid_acc: \valid(acc + (0 .. VIK_LANES - 1));
+    requires lanes: \forall integer j; 0 <= j < VIK_LANES ==> \is_finite(acc[j]) && \abs(acc[j]) <= 0x1p53;
+    assigns acc[0 .. 7];
+    ensures finite: \is_finite(\result);
+    ensures bound: \abs(\result) <= 0x1p57;
+*/
+static float lane_sum(float *acc) {
+  uint32_t l;
   /* the fixed tree: 8 + 4 + 2 + 1 additions, each level at most doubling */
   /*@ loop invariant bounds: 0 <= l <= 8;
       loop invariant done: \forall integer j; 0 <= j < l ==> \is_finite(acc[j]) && \abs(acc[j]) <= 0x1p54;
@@ -104,6 +93,41 @@ float vik_dot_f32(const float *a, const float *b, uint32_t n) {
   */
   for (l = 0u; l < 2u; l++) acc[l] = tree_add(acc[l], acc[l + 2u]);
   return tree_add(acc[0], acc[1]);
+}
+
+/*@ requires valid_acc: \valid(acc + (0 .. VIK_LANES - 1));
+    assigns acc[0 .. VIK_LANES - 1];
+    ensures zero: \forall integer j; 0 <= j < VIK_LANES ==> acc[j] == 0.0;
+*/
+static void lane_zero(float *acc) {
+  /*@ loop invariant bounds: 0 <= l <= VIK_LANES;
+      loop invariant zero: \forall integer j; 0 <= j < l ==> acc[j] == 0.0;
+      loop assigns l, acc[0 .. VIK_LANES - 1];
+      loop variant VIK_LANES - l;
+  */
+  for (uint32_t l = 0u; l < VIK_LANES; l++) acc[l] = 0.0f;
+}
+
+float vik_dot_f32(const float *a, const float *b, uint32_t n) {
+  float acc[VIK_LANES];
+  uint32_t c = n / VIK_LANES, r = n % VIK_LANES, k;
+  lane_zero(acc);
+  /*@ loop invariant bounds: 0 <= k <= c;
+      loop invariant fin: \forall integer j; 0 <= j < VIK_LANES ==>
+                            \is_finite(acc[j]) && \abs(acc[j]) <= k * (0x1p40 + 0x1p28);
+      loop assigns k, acc[0 .. VIK_LANES - 1];
+      loop variant c - k;
+  */
+  for (k = 0u; k < c; k++) lane_madd(acc, a + k * VIK_LANES, b + k * VIK_LANES, VIK_LANES, k);
+  /* the n % 16 tail: element 16c + l goes to lane l, as in a full chunk */
+  //@ assert tail: r > 0 ==> c <= 4095;
+  if (r > 0u) {
+    lane_madd(acc, a + c * VIK_LANES, b + c * VIK_LANES, r, c);
+    /*@ assert tail_lanes: \forall integer j; 0 <= j < VIK_LANES ==>
+          \is_finite(acc[j]) && \abs(acc[j]) <= (c + 1) * (0x1p40 + 0x1p28); */
+  }
+  //@ assert lanes: \forall integer j; 0 <= j < VIK_LANES ==> \is_finite(acc[j]) && \abs(acc[j]) <= 0x1p53;
+  return lane_sum(acc);
 }
 
 void vik_matmul_f32(float *y, const float *x, const float *w, uint32_t T, uint32_t n, uint32_t m,
@@ -131,6 +155,75 @@ void vik_matmul_f32(float *y, const float *x, const float *w, uint32_t T, uint32
       //@ assert xrow: \forall integer k; 0 <= k < n ==> \is_finite(x[t * n + k]) && \abs(x[t * n + k]) <= 0x1p20;
       //@ assert in: 0 <= t * m + o < T * m;
       y[t * m + o] = vik_dot_f32(w + o * n, x + t * n, n);
+    }
+  }
+}
+
+/* One MXFP4 weight: an E2M1 value (|v| <= 6) times its block scale (<= 2^17). */
+/*@ requires bv: \is_finite(v) && \abs(v) <= 6.0;
+    requires bs: \is_finite(sc) && 0.0 < sc <= 0x1p17;
+    assigns \nothing;
+    ensures fin: \is_finite(\result) && \abs(\result) <= 0x1p20;
+*/
+static float mxfp4_weight(float v, float sc) { return v * sc; }
+
+float vik_dot_mxfp4(const uint8_t *codes, const uint8_t *scales, const float *x, uint32_t n) {
+  float acc[VIK_LANES], wb[VIK_LANES];
+  uint32_t c = n / VIK_LANES, k;
+  lane_zero(acc);
+  /*@ loop invariant bounds: 0 <= k <= c;
+      loop invariant fin: \forall integer j; 0 <= j < VIK_LANES ==>
+                            \is_finite(acc[j]) && \abs(acc[j]) <= k * (0x1p40 + 0x1p28);
+      loop assigns k, acc[0 .. VIK_LANES - 1], wb[0 .. VIK_LANES - 1];
+      loop variant c - k;
+  */
+  for (k = 0u; k < c; k++) {                 /* half-block k: elements 16k .. 16k+15 */
+    uint8_t s = scales[k / 2u];
+    float sc = vik_e8m0_decode(s);
+    //@ assert bs: \is_finite(sc) && 0.0 < sc <= 0x1p17;
+    const uint8_t *ck = codes + k * (VIK_LANES / 2u);
+    /*@ loop invariant bounds: 0 <= l <= VIK_LANES;
+        loop invariant wb: \forall integer j; 0 <= j < l ==> \is_finite(wb[j]) && \abs(wb[j]) <= 0x1p20;
+        loop assigns l, wb[0 .. VIK_LANES - 1];
+        loop variant VIK_LANES - l;
+    */
+    for (uint32_t l = 0u; l < VIK_LANES; l++) {
+      uint32_t byte = ck[l / 2u];
+      float v = vik_e2m1_decode(l % 2u == 0u ? byte % 16u : byte / 16u);
+      //@ assert bv: \is_finite(v) && \abs(v) <= 6.0;
+      wb[l] = mxfp4_weight(v, sc);
+    }
+    lane_madd(acc, wb, x + k * VIK_LANES, VIK_LANES, k);
+  }
+  //@ assert lanes: \forall integer j; 0 <= j < VIK_LANES ==> \is_finite(acc[j]) && \abs(acc[j]) <= 0x1p53;
+  return lane_sum(acc);
+}
+
+void vik_matmul_mxfp4(float *y, const float *x, const uint8_t *codes, const uint8_t *scales,
+                      uint32_t T, uint32_t n, uint32_t m, uint32_t o0, uint32_t o1) {
+  uint32_t nc = n / 2u, ns = n / VIK_MX_BLOCK;
+  /*@ loop invariant bounds: o0 <= o <= o1;
+      loop invariant xb: bounded_f32(x, T * n);
+      loop invariant sb: \forall integer i; 0 <= i < m * ns ==> scales[i] <= VIK_MXFP4_DOT_SMAX;
+      loop assigns o, y[0 .. T * m - 1];
+      loop variant o1 - o;
+  */
+  for (uint32_t o = o0; o < o1; o++) {
+    //@ assert sspan: 0 <= o * ns && o * ns + ns <= m * ns;
+    //@ assert soff: \forall integer k; 0 <= k < ns ==> 0 <= o * ns + k < m * ns;
+    //@ assert srow: \forall integer k; 0 <= k < ns ==> scales[o * ns + k] <= VIK_MXFP4_DOT_SMAX;
+    //@ assert coff: 0 <= o * nc && o * nc + nc <= m * nc;
+    /*@ loop invariant bounds: 0 <= t <= T;
+        loop invariant xb: bounded_f32(x, T * n);
+        loop invariant sb: \forall integer i; 0 <= i < m * ns ==> scales[i] <= VIK_MXFP4_DOT_SMAX;
+        loop assigns t, y[0 .. T * m - 1];
+        loop variant T - t;
+    */
+    for (uint32_t t = 0u; t < T; t++) {
+      //@ assert xoff: \forall integer k; 0 <= k < n ==> 0 <= t * n + k < T * n;
+      //@ assert xrow: \forall integer k; 0 <= k < n ==> \is_finite(x[t * n + k]) && \abs(x[t * n + k]) <= 0x1p20;
+      //@ assert in: 0 <= t * m + o < T * m;
+      y[t * m + o] = vik_dot_mxfp4(codes + o * nc, scales + o * ns, x + t * n, n);
     }
   }
 }

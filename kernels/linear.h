@@ -15,6 +15,7 @@
 #define VIK_LINEAR_H
 #include <stdint.h>
 #include "linear_logic.h"
+#include "mx.h"
 
 #define VIK_LANES 16
 #define VIK_K_MAX 65536u          /* longest dot product the proofs cover */
@@ -54,5 +55,43 @@ float vik_dot_f32(const float *a, const float *b, uint32_t n);
 */
 void vik_matmul_f32(float *y, const float *x, const float *w, uint32_t T, uint32_t n, uint32_t m,
                     uint32_t o0, uint32_t o1);
+
+/* ---- MXFP4 weights (kernels/mx.h layout: codes packed two per byte, one E8M0
+   scale per 32) against float32 activations ----
+   Each weight is dequantized exactly (E2M1 value times a power of two) and then
+   summed in the same lane order as vik_dot_f32, so the result is bit for bit
+   vik_dot_f32 of the dequantized row and its error bound is the same. Scale
+   codes up to VIK_MXFP4_DOT_SMAX keep |weight| <= 6 * 2^17 < 2^20. */
+#define VIK_MXFP4_DOT_SMAX 144u
+
+/*@ requires n: n % VIK_MX_BLOCK == 0 && 0 <= n <= VIK_K_MAX;
+    requires valid_codes: \valid_read(codes + (0 .. n / 2 - 1));
+    requires valid_scales: \valid_read(scales + (0 .. n / VIK_MX_BLOCK - 1));
+    requires valid_x: \valid_read(x + (0 .. n - 1));
+    requires scales: \forall integer i; 0 <= i < n / VIK_MX_BLOCK ==> scales[i] <= VIK_MXFP4_DOT_SMAX;
+    requires bounded_x: \forall integer i; 0 <= i < n ==> \is_finite(x[i]) && \abs(x[i]) <= 0x1p20;
+    assigns \nothing;
+    ensures finite: \is_finite(\result);
+    ensures bound: \abs(\result) <= 0x1p57;
+*/
+float vik_dot_mxfp4(const uint8_t *codes, const uint8_t *scales, const float *x, uint32_t n);
+
+/* Output rows o0 <= o < o1 of y = x W^T, W an MXFP4 [m, n] matrix: codes
+   [m, n/2], scales [m, n/32]. */
+/*@ requires dims: 1 <= T && 1 <= n <= VIK_K_MAX && n % VIK_MX_BLOCK == 0 && 1 <= m &&
+                   T * n <= VIK_MAT_MAX && m * n <= VIK_MAT_MAX && T * m <= VIK_MAT_MAX;
+    requires rows: 0 <= o0 <= o1 <= m;
+    requires valid_x: \valid_read(x + (0 .. T * n - 1));
+    requires valid_codes: \valid_read(codes + (0 .. m * (n / 2) - 1));
+    requires valid_scales: \valid_read(scales + (0 .. m * (n / VIK_MX_BLOCK) - 1));
+    requires valid_y: \valid(y + (0 .. T * m - 1));
+    requires sep: \separated(y + (0 .. T * m - 1), x + (0 .. T * n - 1),
+                             codes + (0 .. m * (n / 2) - 1), scales + (0 .. m * (n / VIK_MX_BLOCK) - 1));
+    requires bounded_x: bounded_f32(x, T * n);
+    requires scales: \forall integer i; 0 <= i < m * (n / VIK_MX_BLOCK) ==> scales[i] <= VIK_MXFP4_DOT_SMAX;
+    assigns y[0 .. T * m - 1];
+*/
+void vik_matmul_mxfp4(float *y, const float *x, const uint8_t *codes, const uint8_t *scales,
+                      uint32_t T, uint32_t n, uint32_t m, uint32_t o0, uint32_t o1);
 
 #endif

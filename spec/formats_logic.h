@@ -92,22 +92,11 @@
       j == 12 ? 0x1p65  : j == 13 ? 0x1p81  : j == 14 ? 0x1p97 : 0x1p113;
   logic real e8m0_val(integer c) = pow2(c % 16) * e8m0_base(c / 16);
 
-  // ---- each format's grid in units of a float32 input's ulp 2^(x-150), x the
-  // input's exponent field: the bridge from code values to the encoders' integer
-  // rounding. Proved by case split over x (wp:range, see proofs/prove.sh).
-  // E4M3, normal binade x = 121..135: step 2^20, code c = 8(x-121) + q, q = 8..16
-  lemma e4m3_grid: \forall integer c, x; 121 <= x <= 135 && 8 * (x - 121) + 8 <= c <= 8 * (x - 121) + 16 ==>
-    e4m3_k(c) * pow2(141 - x) == (c - 8 * (x - 121)) * 0x100000;
-  // E5M2, normal binade x = 113..142: step 2^21, code c = 4(x-113) + q, q = 4..8;
-  // above x = 134 a code's value is not a whole number of ulps, so both sides
-  // are scaled: value * 2^e5m2_A(x) against input * 2^e5m2_B(x)
+  // scaling exponents of the E5M2 grid (spec/formats_grid.h): above input
+  // exponent 134 a code's value is not a whole number of ulps, so both sides of
+  // the comparison are scaled, value by 2^e5m2_A(x) and input by 2^e5m2_B(x)
   logic integer e5m2_A(integer x) = x <= 134 ? 134 - x : 0;
   logic integer e5m2_B(integer x) = x > 134 ? x - 134 : 0;
-  lemma e5m2_grid: \forall integer c, x; 113 <= x <= 142 && 4 * (x - 113) + 4 <= c <= 4 * (x - 113) + 8 ==>
-    e5m2_k(c) * pow2(e5m2_A(x)) == (c - 4 * (x - 113)) * 0x200000 * pow2(e5m2_B(x));
-  // E2M1, normal binade x = 127..129: step 2^22, code c = 2(x-127) + q, q = 2..4
-  lemma e2m1_grid: \forall integer c, x; 127 <= x <= 129 && 2 * (x - 127) + 2 <= c <= 2 * (x - 127) + 4 ==>
-    e2m1_k(c) * pow2(149 - x) == (c - 2 * (x - 127)) * 0x400000;
   // ---- nearest representable, ties to even, over a format's grid ----
   // The encoders' contracts state it in local form on the integer grid: the
   // result r is within half a grid step g of the input (both scaled to the same

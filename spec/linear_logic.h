@@ -4,6 +4,8 @@
 #define VIK_LINEAR_LOGIC_H
 /*@
   // element i of row o of a row-major [m, n] array is inside it
+  // row o of a row-major [m, n] array ends inside it
+  lemma row_span: \forall integer o, m, n; 0 <= o < m && 0 <= n ==> 0 <= o * n && o * n + n <= m * n;
   lemma row_inside: \forall integer o, m, n, i; 0 <= o < m && 0 <= i < n ==> 0 <= o * n + i < m * n;
 */
 #endif
