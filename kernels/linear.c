@@ -167,33 +167,63 @@ void vik_matmul_f32(float *y, const float *x, const float *w, uint32_t T, uint32
 */
 static float mxfp4_weight(float v, float sc) { return v * sc; }
 
-float vik_dot_mxfp4(const uint8_t *codes, const uint8_t *scales, const float *x, uint32_t n) {
-  float acc[VIK_LANES], wb[VIK_LANES];
-  uint32_t c = n / VIK_LANES, k;
-  lane_zero(acc);
-  /*@ loop invariant bounds: 0 <= k <= c;
-      loop invariant fin: \forall integer j; 0 <= j < VIK_LANES ==>
-                            \is_finite(acc[j]) && \abs(acc[j]) <= k * (0x1p40 + 0x1p28);
-      loop assigns k, acc[0 .. VIK_LANES - 1], wb[0 .. VIK_LANES - 1];
-      loop variant c - k;
+/* 16 weights of a half-block: tab[code] for each of the 8 bytes' two nibbles
+   (element 2i in the low nibble of byte i). tab holds the block's 16 scaled
+   E2M1 values, so a weight costs one table read and no float operation. */
+/*@ requires valid_wb: \valid(wb + (0 .. VIK_LANES - 1));
+    requires valid_ck: \valid_read(ck + (0 .. VIK_LANES / 2 - 1));
+    requires valid_tab: \valid_read(tab + (0 .. 15));
+    requires sep: \separated(wb + (0 .. VIK_LANES - 1), tab + (0 .. 15), ck + (0 .. VIK_LANES / 2 - 1));
+    requires tab: \forall integer j; 0 <= j < 16 ==> \is_finite(tab[j]) && \abs(tab[j]) <= 0x1p20;
+    assigns wb[0 .. VIK_LANES - 1];
+    ensures wb: \forall integer j; 0 <= j < VIK_LANES ==> \is_finite(wb[j]) && \abs(wb[j]) <= 0x1p20;
+*/
+static void unpack_half(float *wb, const uint8_t *ck, const float *tab) {
+  /*@ loop invariant bounds: 0 <= l <= VIK_LANES;
+      loop invariant wb: \forall integer j; 0 <= j < l ==> \is_finite(wb[j]) && \abs(wb[j]) <= 0x1p20;
+      loop assigns l, wb[0 .. VIK_LANES - 1];
+      loop variant VIK_LANES - l;
   */
-  for (k = 0u; k < c; k++) {                 /* half-block k: elements 16k .. 16k+15 */
-    uint8_t s = scales[k / 2u];
-    float sc = vik_e8m0_decode(s);
+  for (uint32_t l = 0u; l < VIK_LANES; l++) {
+    uint32_t byte = ck[l / 2u];
+    wb[l] = tab[l % 2u == 0u ? byte % 16u : byte / 16u];
+  }
+}
+
+float vik_dot_mxfp4(const uint8_t *codes, const uint8_t *scales, const float *x, uint32_t n) {
+  float acc[VIK_LANES], wb[VIK_LANES], val[16], tab[16];
+  uint32_t nb = n / VIK_MX_BLOCK, b, i;
+  /*@ loop invariant bounds: 0 <= i <= 16;
+      loop invariant val: \forall integer j; 0 <= j < i ==> \is_finite(val[j]) && \abs(val[j]) <= 6.0;
+      loop assigns i, val[0 .. 15];
+      loop variant 16 - i;
+  */
+  for (i = 0u; i < 16u; i++) {
+    float v = vik_e2m1_decode((uint8_t)i);
+    //@ assert bv: \is_finite(v) && \abs(v) <= 6.0;
+    val[i] = v;
+  }
+  lane_zero(acc);
+  /*@ loop invariant bounds: 0 <= b <= nb;
+      loop invariant val: \forall integer j; 0 <= j < 16 ==> \is_finite(val[j]) && \abs(val[j]) <= 6.0;
+      loop invariant fin: \forall integer j; 0 <= j < VIK_LANES ==>
+                            \is_finite(acc[j]) && \abs(acc[j]) <= 2 * b * (0x1p40 + 0x1p28);
+      loop assigns b, i, acc[0 .. VIK_LANES - 1], wb[0 .. VIK_LANES - 1], tab[0 .. 15];
+      loop variant nb - b;
+  */
+  for (b = 0u; b < nb; b++) {              /* block b: elements 32b .. 32b+31 */
+    float sc = vik_e8m0_decode(scales[b]);
     //@ assert bs: \is_finite(sc) && 0.0 < sc <= 0x1p17;
-    const uint8_t *ck = codes + k * (VIK_LANES / 2u);
-    /*@ loop invariant bounds: 0 <= l <= VIK_LANES;
-        loop invariant wb: \forall integer j; 0 <= j < l ==> \is_finite(wb[j]) && \abs(wb[j]) <= 0x1p20;
-        loop assigns l, wb[0 .. VIK_LANES - 1];
-        loop variant VIK_LANES - l;
+    /*@ loop invariant bounds: 0 <= i <= 16;
+        loop invariant tab: \forall integer j; 0 <= j < i ==> \is_finite(tab[j]) && \abs(tab[j]) <= 0x1p20;
+        loop assigns i, tab[0 .. 15];
+        loop variant 16 - i;
     */
-    for (uint32_t l = 0u; l < VIK_LANES; l++) {
-      uint32_t byte = ck[l / 2u];
-      float v = vik_e2m1_decode(l % 2u == 0u ? byte % 16u : byte / 16u);
-      //@ assert bv: \is_finite(v) && \abs(v) <= 6.0;
-      wb[l] = mxfp4_weight(v, sc);
-    }
-    lane_madd(acc, wb, x + k * VIK_LANES, VIK_LANES, k);
+    for (i = 0u; i < 16u; i++) tab[i] = mxfp4_weight(val[i], sc);
+    unpack_half(wb, codes + b * 16u, tab);
+    lane_madd(acc, wb, x + b * 32u, VIK_LANES, 2u * b);
+    unpack_half(wb, codes + b * 16u + 8u, tab);
+    lane_madd(acc, wb, x + b * 32u + 16u, VIK_LANES, 2u * b + 1u);
   }
   //@ assert lanes: \forall integer j; 0 <= j < VIK_LANES ==> \is_finite(acc[j]) && \abs(acc[j]) <= 0x1p53;
   return lane_sum(acc);
