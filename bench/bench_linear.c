@@ -134,6 +134,45 @@ static double time_matmul(int how, float *y, const float *x, const float *w,
     return best;
 }
 
+/* MX weights (bytes2 = code bytes per 2 weights: 1 MXFP4, 2 MXFP8): quantize
+   W, then time the matmul at T = 1 and T = TMAX. */
+static int bench_mx(uint32_t bytes2, const float *w, const float *x, float *y)
+{
+    uint8_t *codes = malloc((size_t)DIM * DIM / 2 * bytes2), *scales = malloc((size_t)DIM * DIM / 32);
+    const char *name = bytes2 == 1 ? "vik_matmul_mxfp4" : "vik_matmul_mxfp8";
+    if (!codes || !scales) {
+        fprintf(stderr, "bench_linear: out of memory\n");
+        free(codes);
+        free(scales);
+        return 1;
+    }
+    if (bytes2 == 1)
+        vik_mxfp4_quantize(w, DIM * DIM, codes, scales);
+    else
+        vik_mxfp8_quantize(w, DIM * DIM, codes, scales);
+    wbytes_per_read = (double)DIM * DIM / 2 * bytes2 + (double)DIM * DIM / 32;
+    for (uint32_t k = 0; k < 2; k++) {
+        uint32_t T = k == 0 ? 1u : TMAX;
+        int runs = k == 0 ? 10 : 3;
+        double best = 1e30;
+        for (int r = 0; r < runs; r++) {
+            double t0 = now(), t;
+            if (bytes2 == 1)
+                vik_matmul_mxfp4(y, x, codes, scales, T, DIM, DIM, 0u, DIM);
+            else
+                vik_matmul_mxfp8(y, x, codes, scales, T, DIM, DIM, 0u, DIM);
+            t = now() - t0;
+            sink += y[r];
+            if (t < best)
+                best = t;
+        }
+        report(name, T, 1, runs, best);
+    }
+    free(codes);
+    free(scales);
+    return 0;
+}
+
 int main(void)
 {
     float *a = malloc(BW_FLOATS * sizeof *a);
@@ -192,32 +231,9 @@ int main(void)
     printf("max |vik - naive| over %u x %u outputs: %.3g (sink %g)\n", TMAX, DIM,
            maxdiff, (double)sink);
 
-    /* ---- MXFP4 weights: 4.25 bits per weight read from memory ---- */
-    {
-        uint8_t *codes = malloc((size_t)DIM * DIM / 2), *scales = malloc((size_t)DIM * DIM / 32);
-        uint32_t T, k;
-        if (!codes || !scales) {
-            fprintf(stderr, "bench_linear: out of memory\n");
-            return 1;
-        }
-        vik_mxfp4_quantize(w, DIM * DIM, codes, scales);
-        wbytes_per_read = (double)DIM * DIM / 2 + (double)DIM * DIM / 32;
-        for (k = 0; k < 2; k++) {
-            T = k == 0 ? 1u : TMAX;
-            best = 1e30;
-            for (r = 0; r < (k == 0 ? 10 : 3); r++) {
-                double t0 = now(), t;
-                vik_matmul_mxfp4(y, x, codes, scales, T, DIM, DIM, 0u, DIM);
-                t = now() - t0;
-                sink += y[r];
-                if (t < best)
-                    best = t;
-            }
-            report("vik_matmul_mxfp4", T, 1, k == 0 ? 10 : 3, best);
-        }
-        free(codes);
-        free(scales);
-    }
+    /* ---- block-quantized weights: MXFP4 4.25 bits, MXFP8 8.25 bits per weight ---- */
+    if (bench_mx(1, w, x, y) || bench_mx(2, w, x, y))
+        return 1;
     free(w);
     free(x);
     free(y);

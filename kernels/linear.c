@@ -257,3 +257,131 @@ void vik_matmul_mxfp4(float *y, const float *x, const uint8_t *codes, const uint
     }
   }
 }
+
+/* ---- MXFP8-E4M3 weights: one code byte per weight, one E8M0 scale per 32 ---- */
+
+/* One MXFP8 weight: an E4M3 value (|v| <= 448) times its block scale (<= 2^11);
+   the same float product as vik_mxfp8_dequantize. */
+/*@ requires bv: \is_finite(v) && \abs(v) <= 448.0;
+    requires bs: \is_finite(sc) && 0.0 < sc <= 0x1p11;
+    assigns \nothing;
+    ensures fin: \is_finite(\result) && \abs(\result) <= 0x1p20;
+*/
+static float mxfp8_weight(float v, float sc) { return v * sc; }
+
+/* The 256 E4M3 values; the NaN codes' entries are never read (contract). */
+/*@ requires valid_val: \valid(val + (0 .. 255));
+    assigns val[0 .. 255];
+    ensures val: \forall integer j; 0 <= j < 256 && j % 128 != 127 ==>
+                   \is_finite(val[j]) && \abs(val[j]) <= 448.0;
+*/
+static void e4m3_table(float *val) {
+  /*@ loop invariant bounds: 0 <= i <= 256;
+      loop invariant val: \forall integer j; 0 <= j < i && j % 128 != 127 ==>
+                            \is_finite(val[j]) && \abs(val[j]) <= 448.0;
+      loop assigns i, val[0 .. 255];
+      loop variant 256 - i;
+  */
+  for (uint32_t i = 0u; i < 256u; i++) {
+    float v = vik_e4m3_decode((uint8_t)i);
+    //@ assert bv: i % 128 != 127 ==> \is_finite(v) && \abs(v) <= 448.0;
+    val[i] = v;
+  }
+}
+
+/* 16 weights: val[code] * sc. */
+/*@ requires valid_wb: \valid(wb + (0 .. VIK_LANES - 1));
+    requires valid_ck: \valid_read(ck + (0 .. VIK_LANES - 1));
+    requires valid_val: \valid_read(val + (0 .. 255));
+    requires sep_val: \separated(wb + (0 .. VIK_LANES - 1), val + (0 .. 255));
+    requires sep_ck: \separated(wb + (0 .. VIK_LANES - 1), ck + (0 .. VIK_LANES - 1));   // read-only ones may alias
+    requires val: \forall integer j; 0 <= j < 256 && j % 128 != 127 ==>
+                    \is_finite(val[j]) && \abs(val[j]) <= 448.0;
+    requires codes: \forall integer j; 0 <= j < VIK_LANES ==> ck[j] % 128 != 127;
+    requires bs: \is_finite(sc) && 0.0 < sc <= 0x1p11;
+    assigns wb[0 .. VIK_LANES - 1];
+    ensures wb: \forall integer j; 0 <= j < VIK_LANES ==> \is_finite(wb[j]) && \abs(wb[j]) <= 0x1p20;
+*/
+static void unpack8(float *wb, const uint8_t *ck, const float *val, float sc) {
+  /*@ loop invariant bounds: 0 <= l <= VIK_LANES;
+      loop invariant wb: \forall integer j; 0 <= j < l ==> \is_finite(wb[j]) && \abs(wb[j]) <= 0x1p20;
+      loop assigns l, wb[0 .. VIK_LANES - 1];
+      loop variant VIK_LANES - l;
+  */
+  for (uint32_t l = 0u; l < VIK_LANES; l++) wb[l] = mxfp8_weight(val[ck[l]], sc);
+}
+
+/* vik_dot_mxfp8 with the value table given (vik_matmul_mxfp8 builds it once). */
+/*@ requires n: n % VIK_MX_BLOCK == 0 && 0 <= n <= VIK_K_MAX;
+    requires valid_val: \valid_read(val + (0 .. 255));
+    requires valid_codes: \valid_read(codes + (0 .. n - 1));
+    requires valid_scales: \valid_read(scales + (0 .. n / VIK_MX_BLOCK - 1));
+    requires valid_x: \valid_read(x + (0 .. n - 1));
+    requires val: \forall integer j; 0 <= j < 256 && j % 128 != 127 ==>
+                    \is_finite(val[j]) && \abs(val[j]) <= 448.0;
+    requires codes: \forall integer i; 0 <= i < n ==> codes[i] % 128 != 127;
+    requires scales: \forall integer i; 0 <= i < n / VIK_MX_BLOCK ==> scales[i] <= VIK_MXFP8_DOT_SMAX;
+    requires bounded_x: \forall integer i; 0 <= i < n ==> \is_finite(x[i]) && \abs(x[i]) <= 0x1p20;
+    assigns \nothing;
+    ensures finite: \is_finite(\result);
+    ensures bound: \abs(\result) <= 0x1p57;
+*/
+static float dot_mxfp8(const float *val, const uint8_t *codes, const uint8_t *scales, const float *x,
+                       uint32_t n) {
+  float acc[VIK_LANES], wb[VIK_LANES];
+  uint32_t nb = n / VIK_MX_BLOCK, b;
+  lane_zero(acc);
+  /*@ loop invariant bounds: 0 <= b <= nb;
+      loop invariant fin: \forall integer j; 0 <= j < VIK_LANES ==>
+                            \is_finite(acc[j]) && \abs(acc[j]) <= 2 * b * (0x1p40 + 0x1p28);
+      loop assigns b, acc[0 .. VIK_LANES - 1], wb[0 .. VIK_LANES - 1];
+      loop variant nb - b;
+  */
+  for (b = 0u; b < nb; b++) {              /* block b: elements 32b .. 32b+31 */
+    float sc = vik_e8m0_decode(scales[b]);
+    //@ assert bs: \is_finite(sc) && 0.0 < sc <= 0x1p11;
+    unpack8(wb, codes + b * 32u, val, sc);
+    lane_madd(acc, wb, x + b * 32u, VIK_LANES, 2u * b);
+    unpack8(wb, codes + b * 32u + 16u, val, sc);
+    lane_madd(acc, wb, x + b * 32u + 16u, VIK_LANES, 2u * b + 1u);
+  }
+  //@ assert lanes: \forall integer j; 0 <= j < VIK_LANES ==> \is_finite(acc[j]) && \abs(acc[j]) <= 0x1p53;
+  return lane_sum(acc);
+}
+
+float vik_dot_mxfp8(const uint8_t *codes, const uint8_t *scales, const float *x, uint32_t n) {
+  float val[256];
+  e4m3_table(val);
+  return dot_mxfp8(val, codes, scales, x, n);
+}
+
+void vik_matmul_mxfp8(float *y, const float *x, const uint8_t *codes, const uint8_t *scales,
+                      uint32_t T, uint32_t n, uint32_t m, uint32_t o0, uint32_t o1) {
+  float val[256];
+  uint32_t ns = n / VIK_MX_BLOCK;
+  e4m3_table(val);
+  /*@ loop invariant bounds: o0 <= o <= o1;
+      loop invariant xb: bounded_f32(x, T * n);
+      loop invariant cb: \forall integer i; 0 <= i < m * n ==> codes[i] % 128 != 127;
+      loop invariant sb: \forall integer i; 0 <= i < m * ns ==> scales[i] <= VIK_MXFP8_DOT_SMAX;
+      loop assigns o, y[0 .. T * m - 1];
+      loop variant o1 - o;
+  */
+  for (uint32_t o = o0; o < o1; o++) {
+    //@ assert sspan: 0 <= o * ns && o * ns + ns <= m * ns;
+    //@ assert srow: \forall integer k; 0 <= k < ns ==> scales[o * ns + k] <= VIK_MXFP8_DOT_SMAX;
+    //@ assert cspan: 0 <= o * n && o * n + n <= m * n;
+    //@ assert crow: \forall integer k; 0 <= k < n ==> codes[o * n + k] % 128 != 127;
+    /*@ loop invariant bounds: 0 <= t <= T;
+        loop invariant xb: bounded_f32(x, T * n);
+        loop assigns t, y[0 .. T * m - 1];
+        loop variant T - t;
+    */
+    for (uint32_t t = 0u; t < T; t++) {
+      //@ assert xoff: \forall integer k; 0 <= k < n ==> 0 <= t * n + k < T * n;
+      //@ assert xrow: \forall integer k; 0 <= k < n ==> \is_finite(x[t * n + k]) && \abs(x[t * n + k]) <= 0x1p20;
+      //@ assert in: 0 <= t * m + o < T * m;
+      y[t * m + o] = dot_mxfp8(val, codes + o * n, scales + o * ns, x + t * n, n);
+    }
+  }
+}

@@ -94,4 +94,45 @@ float vik_dot_mxfp4(const uint8_t *codes, const uint8_t *scales, const float *x,
 void vik_matmul_mxfp4(float *y, const float *x, const uint8_t *codes, const uint8_t *scales,
                       uint32_t T, uint32_t n, uint32_t m, uint32_t o0, uint32_t o1);
 
+/* ---- MXFP8-E4M3 weights (kernels/mx.h layout: one code byte per weight, one
+   E8M0 scale per 32) against float32 activations ----
+   Each weight is the same float product as vik_mxfp8_dequantize (an E4M3 value
+   times its block scale), summed in vik_dot_f32's lane order: the result is bit
+   for bit vik_dot_f32 of the dequantized row. Scale codes up to
+   VIK_MXFP8_DOT_SMAX keep |weight| <= 448 * 2^11 < 2^20; NaN codes (0x7F, 0xFF)
+   are excluded by the contract. */
+#define VIK_MXFP8_DOT_SMAX 138u
+
+/*@ requires n: n % VIK_MX_BLOCK == 0 && 0 <= n <= VIK_K_MAX;
+    requires valid_codes: \valid_read(codes + (0 .. n - 1));
+    requires valid_scales: \valid_read(scales + (0 .. n / VIK_MX_BLOCK - 1));
+    requires valid_x: \valid_read(x + (0 .. n - 1));
+    requires codes: \forall integer i; 0 <= i < n ==> codes[i] % 128 != 127;
+    requires scales: \forall integer i; 0 <= i < n / VIK_MX_BLOCK ==> scales[i] <= VIK_MXFP8_DOT_SMAX;
+    requires bounded_x: \forall integer i; 0 <= i < n ==> \is_finite(x[i]) && \abs(x[i]) <= 0x1p20;
+    assigns \nothing;
+    ensures finite: \is_finite(\result);
+    ensures bound: \abs(\result) <= 0x1p57;
+*/
+float vik_dot_mxfp8(const uint8_t *codes, const uint8_t *scales, const float *x, uint32_t n);
+
+/* Output rows o0 <= o < o1 of y = x W^T, W an MXFP8 [m, n] matrix: codes
+   [m, n], scales [m, n/32]. */
+/*@ requires dims: 1 <= T && 1 <= n <= VIK_K_MAX && n % VIK_MX_BLOCK == 0 && 1 <= m &&
+                   T * n <= VIK_MAT_MAX && m * n <= VIK_MAT_MAX && T * m <= VIK_MAT_MAX;
+    requires rows: 0 <= o0 <= o1 <= m;
+    requires valid_x: \valid_read(x + (0 .. T * n - 1));
+    requires valid_codes: \valid_read(codes + (0 .. m * n - 1));
+    requires valid_scales: \valid_read(scales + (0 .. m * (n / VIK_MX_BLOCK) - 1));
+    requires valid_y: \valid(y + (0 .. T * m - 1));
+    requires sep: \separated(y + (0 .. T * m - 1), x + (0 .. T * n - 1),
+                             codes + (0 .. m * n - 1), scales + (0 .. m * (n / VIK_MX_BLOCK) - 1));
+    requires bounded_x: bounded_f32(x, T * n);
+    requires codes: \forall integer i; 0 <= i < m * n ==> codes[i] % 128 != 127;
+    requires scales: \forall integer i; 0 <= i < m * (n / VIK_MX_BLOCK) ==> scales[i] <= VIK_MXFP8_DOT_SMAX;
+    assigns y[0 .. T * m - 1];
+*/
+void vik_matmul_mxfp8(float *y, const float *x, const uint8_t *codes, const uint8_t *scales,
+                      uint32_t T, uint32_t n, uint32_t m, uint32_t o0, uint32_t o1);
+
 #endif
