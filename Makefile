@@ -107,7 +107,7 @@ bench: $(B)/bench_formats $(B)/bench_linear
 	$(B)/bench_formats
 	$(B)/bench_linear
 
-$(B)/bench_%: $(KSRC) bench/bench_%.c $(wildcard kernels/*.h spec/*.h)
+$(B)/bench_%: $(KSRC) bench/bench_%.c $(wildcard kernels/*.h spec/*.h bench/*.h tests/bits.h)
 	@mkdir -p $(B)
 	$(CC) $(CPPFLAGS) $(BENCHFLAGS) $(KSRC) bench/bench_$*.c -o $@
 

@@ -15,6 +15,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench.h"
+#include "bits.h"
 #include "formats.h"
 
 #define N ((size_t)16 << 20)
@@ -22,23 +24,6 @@
 
 static volatile uint32_t sink;
 
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-/* xorshift64*: deterministic inputs from run to run. */
-static uint64_t rng_state = 0x9E3779B97F4A7C15ull;
-
-static uint32_t rnd(void)
-{
-    rng_state ^= rng_state >> 12;
-    rng_state ^= rng_state << 25;
-    rng_state ^= rng_state >> 27;
-    return (uint32_t)((rng_state * 0x2545F4914F6CDD1Dull) >> 32);
-}
 
 static void report(const char *name, double best)
 {
@@ -64,19 +49,6 @@ static void report(const char *name, double best)
         report(name, best_);                                      \
     } while (0)
 
-static inline uint32_t fbits(float x)
-{
-    uint32_t b;
-    memcpy(&b, &x, sizeof b);
-    return b;
-}
-
-static inline float bitsf(uint32_t b)
-{
-    float x;
-    memcpy(&x, &b, sizeof x);
-    return x;
-}
 
 /* Fill buf with float32 bit patterns: biased exponents uniform in
    [emin, emax] (0 = float32 subnormals), random fraction and sign, and
@@ -115,36 +87,36 @@ int main(void)
 
     /* ---- decoders over random codes ---- */
     for (k = 0; k < N; k++) codes[k] = (uint8_t)rnd();
-    BENCH("e4m3_decode", acc ^= fbits(vik_e4m3_decode(codes[i])));
-    BENCH("e5m2_decode", acc ^= fbits(vik_e5m2_decode(codes[i])));
-    BENCH("e8m0_decode", acc ^= fbits(vik_e8m0_decode(codes[i])));
+    BENCH("e4m3_decode", acc ^= f2u(vik_e4m3_decode(codes[i])));
+    BENCH("e5m2_decode", acc ^= f2u(vik_e5m2_decode(codes[i])));
+    BENCH("e8m0_decode", acc ^= f2u(vik_e8m0_decode(codes[i])));
     for (k = 0; k < N; k++) codes[k] &= 15;
-    BENCH("e2m1_decode", acc ^= fbits(vik_e2m1_decode(codes[i])));
+    BENCH("e2m1_decode", acc ^= f2u(vik_e2m1_decode(codes[i])));
 
     /* ---- E4M3: 2^-12 .. 2^9 (subnormals from 2^-9, max 448) ---- */
     fill_floats(in, 127 - 12, 127 + 9);
-    BENCH("e4m3_encode NONSAT", acc ^= vik_e4m3_encode(bitsf(in[i]), VIK_NONSAT));
-    BENCH("e4m3_encode SAT", acc ^= vik_e4m3_encode(bitsf(in[i]), VIK_SAT));
+    BENCH("e4m3_encode NONSAT", acc ^= vik_e4m3_encode(u2f(in[i]), VIK_NONSAT));
+    BENCH("e4m3_encode SAT", acc ^= vik_e4m3_encode(u2f(in[i]), VIK_SAT));
     BENCH("e4m3_encode_bits NONSAT", acc ^= vik_e4m3_encode_bits(in[i], VIK_NONSAT));
     BENCH("e4m3_encode_bits SAT", acc ^= vik_e4m3_encode_bits(in[i], VIK_SAT));
 
     /* ---- E5M2: 2^-19 .. 2^16 (subnormals from 2^-16, max 57344) ---- */
     fill_floats(in, 127 - 19, 127 + 16);
-    BENCH("e5m2_encode NONSAT", acc ^= vik_e5m2_encode(bitsf(in[i]), VIK_NONSAT));
-    BENCH("e5m2_encode SAT", acc ^= vik_e5m2_encode(bitsf(in[i]), VIK_SAT));
+    BENCH("e5m2_encode NONSAT", acc ^= vik_e5m2_encode(u2f(in[i]), VIK_NONSAT));
+    BENCH("e5m2_encode SAT", acc ^= vik_e5m2_encode(u2f(in[i]), VIK_SAT));
     BENCH("e5m2_encode_bits NONSAT", acc ^= vik_e5m2_encode_bits(in[i], VIK_NONSAT));
     BENCH("e5m2_encode_bits SAT", acc ^= vik_e5m2_encode_bits(in[i], VIK_SAT));
 
     /* ---- E2M1: 2^-3 .. 2^3 (0.5 .. 6) ---- */
     fill_floats(in, 127 - 3, 127 + 3);
-    BENCH("e2m1_encode", acc ^= vik_e2m1_encode(bitsf(in[i])));
+    BENCH("e2m1_encode", acc ^= vik_e2m1_encode(u2f(in[i])));
     BENCH("e2m1_encode_bits", acc ^= vik_e2m1_encode_bits(in[i]));
 
     /* ---- E8M0: the whole float32 range, subnormals included ---- */
     fill_floats(in, 0, 254);
-    BENCH("e8m0_encode", acc ^= vik_e8m0_encode(bitsf(in[i])));
+    BENCH("e8m0_encode", acc ^= vik_e8m0_encode(u2f(in[i])));
     BENCH("e8m0_encode_bits", acc ^= vik_e8m0_encode_bits(in[i]));
-    BENCH("e8m0_floor", acc ^= vik_e8m0_floor(bitsf(in[i])));
+    BENCH("e8m0_floor", acc ^= vik_e8m0_floor(u2f(in[i])));
     BENCH("e8m0_floor_bits", acc ^= vik_e8m0_floor_bits(in[i]));
 
     printf("(sink %08x)\n", (unsigned)sink);

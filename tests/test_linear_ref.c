@@ -29,6 +29,7 @@
 #include "linear.h"
 #include "npy.h"
 #include "util.h"
+#include "rng.h"
 #include <stdint.h>
 
 #define DATA "tests/data/ops"
@@ -70,20 +71,6 @@ static double ref_slack(uint32_t n, double S)
 }
 
 /* ---- random numbers (fixed seed) ---- */
-
-static uint64_t lcg = 0x853C49E6748FEA9Bu;
-
-static uint32_t rnd(void)
-{
-    lcg = lcg * 6364136223846793005u + 1442695040888963407u;
-    return (uint32_t)(lcg >> 32);
-}
-
-/* A double in [1, 2) with 23 random fraction bits: exact in float32. */
-static double mant(void)
-{
-    return 1.0 + (double)(rnd() >> 9) * pow2(-23);
-}
 
 static float rsign(double v)
 {

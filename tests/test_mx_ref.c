@@ -18,6 +18,7 @@
 #include "mx.h"
 #include "npy.h"
 #include "util.h"
+#include "rng.h"
 #include "oracle_mx.h"
 #include <stdint.h>
 
@@ -454,20 +455,6 @@ static void test_subnormal_blocks(const mx_fmt *f)
 
 /* ---- random blocks ---- */
 
-static uint64_t lcg = 0x2545F4914F6CDD1Du;
-
-static uint32_t rnd(void)
-{
-    lcg = lcg * 6364136223846793005u + 1442695040888963407u;
-    return (uint32_t)(lcg >> 32);
-}
-
-/* A double in [1, 2) with 23 random fraction bits: exact in float32. */
-static double mant(void)
-{
-    return 1.0 + (double)(rnd() >> 9) * pow2(-23);
-}
-
 /* One block aimed at format fp8/emax with unit 2^u: the largest element is
    in [2^(u+emax), 2^(u+emax+1)), so the scale is 2^u (unless clamped), and
    t * 2^u with t a grid midpoint is an exact tie whenever representable. */
@@ -595,6 +582,7 @@ static void test_bounds(const mx_fmt *f)
 
 int main(void)
 {
+    rnd_seed(0x2545F4914F6CDD1Du);
     size_t i;
     for (i = 0; i < COUNT(CASES); i++)
         test_case_kernels(CASES[i]);
