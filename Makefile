@@ -10,7 +10,7 @@ B       := build
 
 KSRC := $(wildcard kernels/*.c)
 KOBJ := $(KSRC:%.c=$(B)/%.o)
-HLIB := $(B)/harness/npy.o
+HLIB := $(B)/harness/npy.o $(B)/harness/rope_table.o
 TSRC := $(wildcard tests/test_*.c)
 TBIN := $(TSRC:tests/%.c=$(B)/tests/%)
 
@@ -25,10 +25,10 @@ $(B)/libvik.a: $(KOBJ)
 	rm -f $@ && ar rcs $@ $^
 
 $(B)/vik-ref: $(B)/harness/vik_ref.o $(HLIB) $(B)/libvik.a
-	$(CC) $(CFLAGS) $^ -o $@
+	$(CC) $(CFLAGS) $^ -o $@ -lm
 
 $(B)/tests/%: $(B)/tests/%.o $(HLIB) $(B)/libvik.a
-	$(CC) $(CFLAGS) $^ -o $@ -lpthread
+	$(CC) $(CFLAGS) $^ -o $@ -lpthread -lm
 
 # Keep the test objects: deleting them as intermediates printed "rm ..." after
 # the runner's closing "N passed, M failed" line.
@@ -50,7 +50,7 @@ test-exhaustive: $(B)/tests/exhaustive
 
 $(B)/tests/exhaustive: tests/exhaustive.c $(KSRC) tests/oracle_formats.h tests/bits.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -O3 $(filter %.c,$^) -o $@ -lpthread
+	$(CC) $(CPPFLAGS) $(CFLAGS) -O3 $(filter %.c,$^) -o $@ -lpthread -lm
 
 # ---- reliability gates ----
 HDRS := $(wildcard kernels/*.h spec/*.h harness/*.h tests/*.h)
@@ -70,11 +70,11 @@ $(A)/%.o: %.c $(HDRS)
 $(A)/libvik.a: $(KSRC:%.c=$(A)/%.o)
 	rm -f $@ && ar rcs $@ $^
 
-$(A)/vik-ref: $(A)/harness/vik_ref.o $(A)/harness/npy.o $(A)/libvik.a
-	$(CC) $(ASANFLAGS) $^ -o $@
+$(A)/vik-ref: $(A)/harness/vik_ref.o $(A)/harness/npy.o $(A)/harness/rope_table.o $(A)/libvik.a
+	$(CC) $(ASANFLAGS) $^ -o $@ -lm
 
-$(A)/tests/%: $(A)/tests/%.o $(A)/harness/npy.o $(A)/libvik.a
-	$(CC) $(ASANFLAGS) $^ -o $@ -lpthread
+$(A)/tests/%: $(A)/tests/%.o $(A)/harness/npy.o $(A)/harness/rope_table.o $(A)/libvik.a
+	$(CC) $(ASANFLAGS) $^ -o $@ -lpthread -lm
 
 test-asan: $(ATBIN) $(A)/vik-ref
 	@VIK_REF=$(A)/vik-ref sh tests/run.sh $(ATBIN) tests/bad_input.sh
@@ -98,7 +98,7 @@ $(B)/fuzz/fuzz_formats: fuzz/fuzz_formats.c kernels/formats.c
 $(B)/fuzz/fuzz_mx: fuzz/fuzz_mx.c kernels/formats.c kernels/mx.c
 $(B)/fuzz/fuzz_%: $(HDRS)
 	@mkdir -p $(dir $@)
-	$(FUZZCC) $(CPPFLAGS) $(FUZZFLAGS) $(filter %.c,$^) -o $@
+	$(FUZZCC) $(CPPFLAGS) $(FUZZFLAGS) $(filter %.c,$^) -o $@ -lm
 
 fuzz: $(FUZZBIN)
 	@sh fuzz/run.sh $(FUZZ_TIME) $(FUZZBIN)
@@ -109,7 +109,7 @@ bench: $(B)/bench_formats $(B)/bench_linear
 
 $(B)/bench_%: $(KSRC) bench/bench_%.c $(wildcard kernels/*.h spec/*.h bench/*.h tests/bits.h)
 	@mkdir -p $(B)
-	$(CC) $(CPPFLAGS) $(BENCHFLAGS) $(KSRC) bench/bench_$*.c -o $@
+	$(CC) $(CPPFLAGS) $(BENCHFLAGS) $(KSRC) bench/bench_$*.c -o $@ -lm
 
 # Proofs: Frama-C WP over every kernels/*.c, the ledger in verified/.
 prove:

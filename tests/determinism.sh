@@ -33,7 +33,7 @@ build() {
     shift 2
     mkdir -p "$work/$tag"
     # shellcheck disable=SC2086 # SRC and BASE are word lists
-    if $cc $BASE "$@" $SRC -o "$work/$tag/vik-ref" >"$work/$tag.log" 2>&1; then
+    if $cc $BASE "$@" $SRC -o "$work/$tag/vik-ref" -lm >"$work/$tag.log" 2>&1; then
         return 0
     fi
     fail "determinism: $cc $* builds vik-ref ($(head -c 300 "$work/$tag.log"))"

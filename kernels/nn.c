@@ -1,0 +1,600 @@
+/* vik elementwise kernels (see nn.h). */
+#include "nn.h"
+#include "float_logic.h"
+#include "linear_logic.h"
+#include <math.h>
+
+#define F32_MAX 0x1.fffffep127f   /* v < -F32_MAX holds for -inf alone */
+
+/* ---------------------------------------------------------------- exp */
+
+/* 2^(-16 b) for b <= 9, exact (2^-144 is a float32 subnormal). */
+/*@ requires b: b <= 9;
+    assigns \nothing;
+    ensures range: \is_finite(\result) && 0 < \result <= 1;
+*/
+static float pow2_m16(uint32_t b) {
+  return b == 0u ? 1.0f : b == 1u ? 0x1p-16f : b == 2u ? 0x1p-32f : b == 3u ? 0x1p-48f :
+         b == 4u ? 0x1p-64f : b == 5u ? 0x1p-80f : b == 6u ? 0x1p-96f : b == 7u ? 0x1p-112f :
+         b == 8u ? 0x1p-128f : 0x1p-144f;
+}
+
+/* e^r on the reduced range (Cephes expf): 1 + r + r^2 P(r). The proof only
+   needs |r| <= 256 here (range facts for no overflow); accuracy is tested. */
+/*@ requires r: \is_finite(r) && \abs(r) <= 256;
+    assigns \nothing;
+    ensures fin: \is_finite(\result) && \abs(\result) <= 0x1p60;
+*/
+static float exp_poly(float r) {
+  float z = r * r;
+  float p = 1.9875691500E-4f * r + 1.3981999507E-3f;
+  p = p * r + 8.3334519073E-3f;
+  p = p * r + 4.1665795894E-2f;
+  p = p * r + 1.6666665459E-1f;
+  p = p * r + 5.0000001201E-1f;
+  return p * z + r + 1.0f;
+}
+
+/* k = -x / ln2 rounded to the nearest integer (ties to even), as a float:
+   adding and subtracting 2^23 rounds away the fraction; k in [0, 151] */
+/*@ requires x: \is_finite(x) && -104 <= x <= 0;
+    assigns \nothing;
+    ensures k: \is_finite(\result) && 0 <= \result <= 151;
+*/
+static float exp_k(float x) {
+  float t = x * -1.44269504088896341f;
+  //@ assert t: \is_finite(t) && 0 <= t <= 151;
+  float b = t + 0x1p23f;
+  //@ assert b: \is_finite(b) && 0x1p23 <= b <= 0x1p23 + 151;
+  return b - 0x1p23f;
+}
+
+/*@ requires k: \is_finite(k) && 0 <= k <= 151;
+    assigns \nothing;
+    ensures m: \result <= 151;
+*/
+static uint32_t exp_m(float k) { return (uint32_t)k; }
+
+/* r = x + k ln2 by Cody-Waite: ln2 = C1 + C2, C1 with 9 significant bits so
+   that k C1 is exact */
+/*@ requires x: \is_finite(x) && -104 <= x <= 0;
+    requires k: \is_finite(k) && 0 <= k <= 151;
+    assigns \nothing;
+    ensures r: \is_finite(\result) && \abs(\result) <= 256;
+*/
+static float exp_r(float x, float k) {
+  return (x + k * 0.693359375f) + k * -2.12194440e-4f;
+}
+
+/* 2^-lo for lo <= 3 and 2^(-4 hi) for hi <= 3 (constant chains: a shift and
+   an int-to-float conversion cost the provers more; a 16-way chain needs
+   -wp-split) */
+/*@ requires lo: lo <= 3;
+    assigns \nothing;
+    ensures range: \is_finite(\result) && 0x1p-3 <= \result <= 1;
+*/
+static float pow2_m1(uint32_t lo) {
+  return lo == 0u ? 1.0f : lo == 1u ? 0x1p-1f : lo == 2u ? 0x1p-2f : 0x1p-3f;
+}
+
+/*@ requires hi: hi <= 3;
+    assigns \nothing;
+    ensures range: \is_finite(\result) && 0x1p-12 <= \result <= 1;
+*/
+static float pow2_m4(uint32_t hi) {
+  return hi == 0u ? 1.0f : hi == 1u ? 0x1p-4f : hi == 2u ? 0x1p-8f : 0x1p-12f;
+}
+
+/* p 2^-a = (p 2^-(a % 4)) 2^(-4 (a / 4)), both products exact for the
+   polynomial's values */
+/*@ requires p: \is_finite(p) && \abs(p) <= 0x1p60;
+    requires a: a <= 15;
+    assigns \nothing;
+    ensures fin: \is_finite(\result) && \abs(\result) <= 0x1p60;
+*/
+static float exp_shift(float p, uint32_t a) {
+  float c = pow2_m1(a % 4u), d = pow2_m4(a / 4u);
+  return (p * c) * d;
+}
+
+/*@ requires e: \is_finite(e) && \abs(e) <= 0x1p60;
+    requires s: \is_finite(s) && 0 < s <= 1;
+    assigns \nothing;
+    ensures fin: \is_finite(\result) && \abs(\result) <= 0x1p60;
+*/
+static float exp_mul(float e, float s) { return e * s; }
+
+/*@ requires e: \is_finite(e);
+    assigns \nothing;
+    ensures range: \is_finite(\result) && 0 <= \result <= 1;
+*/
+static float clamp01(float e) {
+  if (e < 0.0f) return 0.0f;
+  if (e > 1.0f) return 1.0f;
+  return e;
+}
+
+float vik_exp_neg(float x) {
+  if (x == 0.0f) return 1.0f;              /* exact; softmax's largest term relies on it */
+  if (x < -104.0f) return 0.0f;            /* e^x < 2^-150 rounds to 0 */
+  float k = exp_k(x);                      /* e^x = 2^-k e^r */
+  uint32_t m = exp_m(k);
+  /* e^r 2^-(m % 16) is exact; the multiplication by 2^(-16 (m / 16)) is the
+     only rounding when the result is subnormal */
+  float e = exp_mul(exp_shift(exp_poly(exp_r(x, k)), m % 16u), pow2_m16(m / 16u));
+  /* e^x <= 1 for x <= 0: the clamp binds only within the rounding error */
+  return clamp01(e);
+}
+
+/*@ requires e: \is_finite(e) && 0 <= e <= 1;
+    assigns \nothing;
+    ensures range: \is_finite(\result) && 0 <= \result <= 1;
+*/
+static float inv_1p(float e) { return 1.0f / (1.0f + e); }
+
+/*@ requires e: \is_finite(e) && 0 <= e <= 1;
+    assigns \nothing;
+    ensures range: \is_finite(\result) && 0 <= \result <= 1;
+*/
+static float frac_1p(float e) { return e / (1.0f + e); }
+
+float vik_sigmoid(float x) {
+  if (x >= 0.0f) return inv_1p(vik_exp_neg(-x));
+  return frac_1p(vik_exp_neg(x));
+}
+
+/* x / (1 + e) and x e / (1 + e) for e in [0, 1]: no larger than x */
+/*@ requires x: \is_finite(x) && \abs(x) <= 0x1p120;
+    requires e: \is_finite(e) && 0 <= e <= 1;
+    assigns \nothing;
+    ensures fin: \is_finite(\result) && \abs(\result) <= 0x1p120;
+    ensures b60: \abs(x) <= 0x1p60 ==> \abs(\result) <= 0x1p60;
+*/
+static float div_1p(float x, float e) { return x / (1.0f + e); }
+
+/*@ requires x: \is_finite(x) && \abs(x) <= 0x1p120;
+    requires e: \is_finite(e) && 0 <= e <= 1;
+    assigns \nothing;
+    ensures fin: \is_finite(\result) && \abs(\result) <= 0x1p120;
+    ensures b60: \abs(x) <= 0x1p60 ==> \abs(\result) <= 0x1p60;
+*/
+static float muldiv_1p(float x, float e) { return (x * e) / (1.0f + e); }
+
+float vik_silu1(float x) {
+  if (x >= 0.0f) return div_1p(x, vik_exp_neg(-x));
+  return muldiv_1p(x, vik_exp_neg(x));
+}
+
+void vik_silu(float *y, const float *x, uint32_t n) {
+  /*@ loop invariant bounds: 0 <= i <= n;
+      loop invariant done: \forall integer j; 0 <= j < i ==> \is_finite(y[j]) && \abs(y[j]) <= 0x1p120;
+      loop invariant todo: \forall integer j; i <= j < n ==> \is_finite(x[j]) && \abs(x[j]) <= 0x1p120;
+      loop assigns i, y[0 .. n - 1];
+      loop variant n - i;
+  */
+  for (uint32_t i = 0u; i < n; i++) y[i] = vik_silu1(x[i]);
+}
+
+/*@ requires fg: \is_finite(g) && \abs(g) <= 0x1p60;
+    requires fu: \is_finite(u) && \abs(u) <= 0x1p60;
+    assigns \nothing;
+    ensures fin: \is_finite(\result) && \abs(\result) <= 0x1p120;
+*/
+static float gate_mul(float g, float u) {
+  float a = vik_silu1(g);
+  //@ assert a: \is_finite(a) && \abs(a) <= 0x1p60;
+  return a * u;
+}
+
+void vik_swiglu(float *y, const float *gate, const float *up, uint32_t n) {
+  /*@ loop invariant bounds: 0 <= i <= n;
+      loop invariant done: \forall integer j; 0 <= j < i ==> \is_finite(y[j]) && \abs(y[j]) <= 0x1p120;
+      loop invariant todo_g: \forall integer j; i <= j < n ==> \is_finite(gate[j]) && \abs(gate[j]) <= 0x1p60;
+      loop invariant todo_u: \forall integer j; i <= j < n ==> \is_finite(up[j]) && \abs(up[j]) <= 0x1p60;
+      loop assigns i, y[0 .. n - 1];
+      loop variant n - i;
+  */
+  for (uint32_t i = 0u; i < n; i++) y[i] = gate_mul(gate[i], up[i]);
+}
+
+/* ---------------------------------------------------------------- softmax */
+
+
+/*@ requires n: n <= VIK_NN_MAX;
+    requires valid_y: \valid(y + (0 .. n - 1));
+    assigns y[0 .. n - 1];
+    ensures zero: \forall integer i; 0 <= i < n ==> y[i] == 0;
+*/
+static void zero_fill(float *y, uint32_t n) {
+  /*@ loop invariant bounds: 0 <= i <= n;
+      loop invariant zero: \forall integer j; 0 <= j < i ==> y[j] == 0;
+      loop assigns i, y[0 .. n - 1];
+      loop variant n - i;
+  */
+  for (uint32_t i = 0u; i < n; i++) y[i] = 0.0f;
+}
+
+/* s + t for a running sum s <= 2^17 and a term t in [0, 1]. (The term is
+   not called e: Qed orders a sum's operands by name, and Gappa needs rsub's
+   sum in the order of the rounded one.) */
+/*@ requires s: \is_finite(s) && 0 <= s <= 0x1p17;
+    requires t: \is_finite(t) && 0 <= t <= 1;
+    assigns \nothing;
+    ensures fin: \is_finite(\result) && 0 <= \result;
+    ensures err: \result <= s + t + 0x1p-7;
+    ensures one_s: 1 <= s ==> 1 <= \result;
+    ensures one_t: 1 <= t ==> 1 <= \result;
+*/
+static float sum_add(float s, float t) {
+  float r = s + t;
+  //@ assert err: \abs(rsub(r, s + t)) <= 0x1p-7;
+  return r;
+}
+
+/* e / s for e in [0, 1] and s >= 1: in [0, 1] */
+/*@ requires s: \is_finite(s) && 1 <= s <= 0x1p17;
+    requires e: \is_finite(e) && 0 <= e <= 1;
+    assigns \nothing;
+    ensures range: \is_finite(\result) && 0 <= \result <= 1;
+    ensures zero: e == 0 ==> \result == 0;
+*/
+static float norm_div(float e, float s) { return e / s; }
+
+/* e^(v - m) for an in-domain v <= m: the masked entry -inf gives 0 */
+/*@ requires m: \is_finite(m) && \abs(m) <= VIK_LOGIT_MAX;
+    requires v: in_domain(v) && (\is_minus_infinity(v) || v <= m);
+    assigns \nothing;
+    ensures range: \is_finite(\result) && 0 <= \result <= 1;
+    ensures masked: \is_minus_infinity(v) ==> \result == 0;
+    ensures one: \is_finite(v) && v == m ==> \result == 1;
+*/
+static float shifted_exp(float v, float m) {
+  if (v < -F32_MAX) return 0.0f;
+  //@ assert fin: \is_finite(v) && \abs(v) <= VIK_LOGIT_MAX && v <= m;
+  float d = v - m;
+  //@ assert d: \is_finite(d) && d <= 0;
+  //@ assert d0: v == m ==> d == 0;
+  return vik_exp_neg(d);
+}
+
+int vik_logit_class(float v) {
+  if (v >= -VIK_LOGIT_MAX && v <= VIK_LOGIT_MAX) return 1;
+  if (v < -F32_MAX) return 2;
+  return 0;
+}
+
+/* a > b on finite floats, as a fact on their values */
+/*@ requires \is_finite(a) && \is_finite(b);
+    assigns \nothing;
+    ensures gt: \result != 0 <==> a > b;
+*/
+static int greater(float a, float b) { return a > b; }
+
+int vik_softmax_sink(float *y, const float *x, uint32_t n, int has_sink, float sink) {
+  uint32_t i;
+  int any = 0, bad = 0;
+  float m = 0.0f;
+  //@ ghost uint32_t arg = 0u;
+  /* the largest finite entry; any entry outside the domain makes the row bad */
+  /*@ loop invariant bounds: 0 <= i <= n && 0 <= arg < n;
+      loop invariant bad: bad == 0 <==> row_ok(x, i);
+      loop invariant arg: any != 0 ==> arg < i && x[arg] == m && logit_fin(x[arg]) && \is_finite(m) && \abs(m) <= VIK_LOGIT_MAX;
+      loop invariant max: any != 0 ==> \forall integer j; 0 <= j < i ==> logit_fin(x[j]) ==> x[j] <= m;
+      loop invariant none: any == 0 ==> \forall integer j; 0 <= j < i ==> !logit_fin(x[j]);
+      loop assigns i, arg, any, bad, m;
+      loop variant n - i;
+  */
+  for (i = 0u; i < n; i++) {
+    int c = vik_logit_class(x[i]);
+    if (c == 0) bad = 1;
+    else if (c == 1 && (any == 0 || greater(x[i], m))) {
+      m = x[i];
+      any = 1;
+      //@ ghost arg = i;
+    }
+  }
+  if (has_sink != 0 && vik_logit_class(sink) != 1) bad = 1;
+  if (bad != 0) { zero_fill(y, n); return VIK_EDOMAIN; }
+  if (any == 0 && has_sink == 0) { zero_fill(y, n); return VIK_OK; }   /* every entry masked */
+  //@ ghost int top = 0;
+  if (has_sink != 0 && (any == 0 || greater(sink, m))) {
+    m = sink;                              /* the sink is the largest logit */
+    //@ ghost top = 1;
+  }
+  //@ assert top: top != 0 ==> m == sink;
+  /*@ assert maxall: \forall integer j; 0 <= j < n ==> in_domain(x[j]) &&
+                       (\is_minus_infinity(x[j]) || x[j] <= m); */
+  //@ assert arg: top == 0 ==> arg < n && x[arg] == m && logit_fin(x[arg]);
+  float s = has_sink != 0 ? shifted_exp(sink, m) : 0.0f;
+  //@ assert s0: \is_finite(s) && 0 <= s <= 1 && (top != 0 ==> s == 1);
+  /*@ loop invariant bounds: 0 <= i <= n;
+      loop invariant sum: \is_finite(s) && 0 <= s <= (i + 1) * (1 + 0x1p-7);
+      loop invariant one: (top != 0 || arg < i) ==> 1 <= s;
+      loop invariant argv: top == 0 && i <= arg ==> arg < n && x[arg] == m && logit_fin(x[arg]);
+      loop invariant done: \forall integer j; 0 <= j < i ==> \is_finite(y[j]) && 0 <= y[j] <= 1;
+      loop invariant masked: \forall integer j; 0 <= j < i ==> \is_minus_infinity(\at(x[j], Pre)) ==> y[j] == 0;
+      loop invariant todo: \forall integer j; i <= j < n ==> x[j] == \at(x[j], Pre);
+      loop invariant todo_minf: \forall integer j; i <= j < n ==> (\is_minus_infinity(x[j]) <==> \is_minus_infinity(\at(x[j], Pre)));
+      loop invariant dom: \forall integer j; i <= j < n ==> in_domain(x[j]) && (\is_minus_infinity(x[j]) || x[j] <= m);
+      loop assigns i, s, y[0 .. n - 1];
+      loop variant n - i;
+  */
+  for (i = 0u; i < n; i++) {
+    float e = shifted_exp(x[i], m);
+    //@ assert me: \is_minus_infinity(x[i]) ==> e == 0;
+    y[i] = e;
+    s = sum_add(s, e);
+  }
+  /*@ loop invariant bounds: 0 <= i <= n;
+      loop invariant range: \forall integer j; 0 <= j < n ==> \is_finite(y[j]) && 0 <= y[j] <= 1;
+      loop invariant masked: \forall integer j; 0 <= j < n ==> \is_minus_infinity(\at(x[j], Pre)) ==> y[j] == 0;
+      loop assigns i, y[0 .. n - 1];
+      loop variant n - i;
+  */
+  for (i = 0u; i < n; i++) y[i] = norm_div(y[i], s);
+  return VIK_OK;
+}
+
+int vik_softmax(float *y, const float *x, uint32_t n) { return vik_softmax_sink(y, x, n, 0, 0.0f); }
+
+/* ---------------------------------------------------------------- RMSNorm */
+
+#define NN_LANES 16u
+
+/* lanes 0 .. cnt-1 add the squares of their element: acc[l] += x_l x_l */
+/*@ requires cnt: 0 <= cnt <= NN_LANES;
+    requires k: 0 <= k <= 4095;
+    requires valid_acc: \valid(acc + (0 .. NN_LANES - 1));
+    requires valid_x: \valid_read(x + (0 .. cnt - 1));
+    requires sep: \separated(acc + (0 .. NN_LANES - 1), x + (0 .. cnt - 1));
+    requires bx: \forall integer i; 0 <= i < cnt ==> \is_finite(x[i]) && \abs(x[i]) <= 0x1p20;
+    requires lanes: \forall integer j; 0 <= j < NN_LANES ==>
+                      \is_finite(acc[j]) && 0 <= acc[j] <= k * (0x1p40 + 0x1p28);
+    assigns acc[0 .. NN_LANES - 1];
+    ensures lanes: \forall integer j; 0 <= j < NN_LANES ==>
+                     \is_finite(acc[j]) && 0 <= acc[j] <= (k + 1) * (0x1p40 + 0x1p28);
+*/
+static void lane_sq(float *acc, const float *x, uint32_t cnt, uint32_t k) {
+  (void)k;                                 /* only the contract uses it */
+  /*@ loop invariant bounds: 0 <= l <= cnt;
+      loop invariant done: \forall integer j; 0 <= j < l ==>
+                             \is_finite(acc[j]) && 0 <= acc[j] <= (k + 1) * (0x1p40 + 0x1p28);
+      loop invariant todo: \forall integer j; l <= j < NN_LANES ==>
+                               \is_finite(acc[j]) && 0 <= acc[j] <= k * (0x1p40 + 0x1p28);
+      loop assigns l, acc[0 .. NN_LANES - 1];
+      loop variant cnt - l;
+  */
+  for (uint32_t l = 0u; l < cnt; l++) {
+    float a = x[l];
+    //@ assert ba: \is_finite(a) && \abs(a) <= 0x1p20;
+    float p = a * a;                       /* Gappa knows a square is >= 0 */
+    //@ assert bp: \is_finite(p) && 0 <= p <= 0x1p40;
+    float s0 = acc[l];
+    //@ assert bs: \is_finite(s0) && 0 <= s0 <= 0x1p52;
+    float s = s0 + p;
+    //@ assert err: \abs(rsub(s, s0 + p)) <= 0x1p28;
+    //@ assert pos: 0 <= s;
+    //@ assert err2: s <= s0 + p + 0x1p28;
+    acc[l] = s;
+  }
+}
+
+/* one level of the tree: two non-negative lanes at most B each */
+/*@ requires fa: \is_finite(a) && 0 <= a <= 0x1p56;
+    requires fb: \is_finite(b) && 0 <= b <= 0x1p56;
+    assigns \nothing;
+    ensures fin: \is_finite(\result) && 0 <= \result;
+    ensures b54: a <= 0x1p53 && b <= 0x1p53 ==> \result <= 0x1p54;
+    ensures b55: a <= 0x1p54 && b <= 0x1p54 ==> \result <= 0x1p55;
+    ensures b56: a <= 0x1p55 && b <= 0x1p55 ==> \result <= 0x1p56;
+    ensures b57: \result <= 0x1p57;
+*/
+static float pos_add(float a, float b) { return a + b; }
+
+/* sum of squares of x[0 .. n-1], 16 lanes combined as in vik_dot_f32 */
+/*@ requires n: 1 <= n <= VIK_NN_MAX;
+    requires valid_x: \valid_read(x + (0 .. n - 1));
+    requires bx: \forall integer i; 0 <= i < n ==> \is_finite(x[i]) && \abs(x[i]) <= 0x1p20;
+    assigns \nothing;
+    ensures fin: \is_finite(\result) && 0 <= \result <= 0x1p57;
+*/
+static float sumsq(const float *x, uint32_t n) {
+  float acc[NN_LANES];
+  uint32_t c = n / NN_LANES, r = n % NN_LANES, k, l;
+  /*@ loop invariant bounds: 0 <= l <= NN_LANES;
+      loop invariant zero: \forall integer j; 0 <= j < l ==> acc[j] == 0;
+      loop assigns l, acc[0 .. NN_LANES - 1];
+      loop variant NN_LANES - l;
+  */
+  for (l = 0u; l < NN_LANES; l++) acc[l] = 0.0f;
+  /*@ loop invariant bounds: 0 <= k <= c;
+      loop invariant lanes: \forall integer j; 0 <= j < NN_LANES ==>
+                              \is_finite(acc[j]) && 0 <= acc[j] <= k * (0x1p40 + 0x1p28);
+      loop assigns k, acc[0 .. NN_LANES - 1];
+      loop variant c - k;
+  */
+  for (k = 0u; k < c; k++) lane_sq(acc, x + k * NN_LANES, NN_LANES, k);
+  //@ assert tail: r > 0 ==> c <= 4095;
+  if (r > 0u) lane_sq(acc, x + c * NN_LANES, r, c);
+  //@ assert lanes: \forall integer j; 0 <= j < NN_LANES ==> \is_finite(acc[j]) && 0 <= acc[j] <= 0x1p53;
+  /*@ loop invariant bounds: 0 <= l <= 8;
+      loop invariant done: \forall integer j; 0 <= j < l ==> \is_finite(acc[j]) && 0 <= acc[j] <= 0x1p54;
+      loop invariant todo: \forall integer j; l <= j < NN_LANES ==> \is_finite(acc[j]) && 0 <= acc[j] <= 0x1p53;
+      loop assigns l, acc[0 .. 7];
+      loop variant 8 - l;
+  */
+  for (l = 0u; l < 8u; l++) acc[l] = pos_add(acc[l], acc[l + 8u]);
+  /*@ loop invariant bounds: 0 <= l <= 4;
+      loop invariant done: \forall integer j; 0 <= j < l ==> \is_finite(acc[j]) && 0 <= acc[j] <= 0x1p55;
+      loop invariant todo: \forall integer j; l <= j < 8 ==> \is_finite(acc[j]) && 0 <= acc[j] <= 0x1p54;
+      loop assigns l, acc[0 .. 3];
+      loop variant 4 - l;
+  */
+  for (l = 0u; l < 4u; l++) acc[l] = pos_add(acc[l], acc[l + 4u]);
+  /*@ loop invariant bounds: 0 <= l <= 2;
+      loop invariant done: \forall integer j; 0 <= j < l ==> \is_finite(acc[j]) && 0 <= acc[j] <= 0x1p56;
+      loop invariant todo: \forall integer j; l <= j < 4 ==> \is_finite(acc[j]) && 0 <= acc[j] <= 0x1p55;
+      loop assigns l, acc[0 .. 1];
+      loop variant 2 - l;
+  */
+  for (l = 0u; l < 2u; l++) acc[l] = pos_add(acc[l], acc[l + 2u]);
+  return pos_add(acc[0], acc[1]);
+}
+
+/* 1 / sqrt(ss / n + eps) for 0 <= ss <= 2^57: at most 2^20 */
+/*@ requires ss: \is_finite(ss) && 0 <= ss <= 0x1p57;
+    requires n: \is_finite(n) && 1 <= n <= 65536;
+    requires eps: \is_finite(eps) && 0x1p-40 <= eps <= 1;
+    assigns __fc_errno;
+    ensures fin: \is_finite(\result) && 0 < \result <= 0x1p20;
+    ensures errno: __fc_errno == \old(__fc_errno);
+*/
+static float rms_inv(float ss, float n, float eps) {
+  float v = ss / n + eps;
+  //@ assert v: \is_finite(v) && 0x1p-40 <= v <= 0x1p58;
+  float q = sqrtf(v);
+  /* sqrtf is correctly rounded and sqrt(2^-40) = 2^-20, so q >= 2^-20 and
+     the max never binds; it states the bound where the proof can see it
+     (Frama-C's sqrtf contract gives the value, which no prover here bounds) */
+  q = q < 0x1p-20f ? 0x1p-20f : q;
+  //@ assert q: \is_finite(q) && 0x1p-20 <= q;
+  return 1.0f / q;
+}
+
+/*@ requires r: \is_finite(r) && 0 < r <= 0x1p20;
+    requires x: \is_finite(x) && \abs(x) <= 0x1p20;
+    requires w: \is_finite(w) && \abs(w) <= 0x1p20;
+    assigns \nothing;
+    ensures fin: \is_finite(\result) && \abs(\result) <= 0x1p60;
+*/
+static float rms_scale(float w, float x, float r) { return w * (x * r); }
+
+/* n as a float, exact */
+/*@ requires n: 1 <= n <= 65536;
+    assigns \nothing;
+    ensures r: \is_finite(\result) && 1 <= \result <= 65536;
+*/
+static float count_f32(uint32_t n) { return (float)n; }
+
+void vik_rmsnorm(float *y, const float *x, const float *w, uint32_t n, float eps) {
+  float r = rms_inv(sumsq(x, n), count_f32(n), eps);
+  /*@ loop invariant bounds: 0 <= i <= n;
+      loop invariant done: \forall integer j; 0 <= j < i ==> \is_finite(y[j]) && \abs(y[j]) <= 0x1p60;
+      loop assigns i, y[0 .. n - 1];
+      loop variant n - i;
+  */
+  for (uint32_t i = 0u; i < n; i++) y[i] = rms_scale(w[i], x[i], r);
+}
+
+/* ---------------------------------------------------------------- RoPE */
+
+/* one rotated pair: (a c - b s, b c + a s) = (rot(a, b), rot(b, -a)) */
+/*@ requires fa: \is_finite(a) && \abs(a) <= 0x1p120;
+    requires fb: \is_finite(b) && \abs(b) <= 0x1p120;
+    requires fc: \is_finite(c) && \abs(c) <= 1;
+    requires fs: \is_finite(s) && \abs(s) <= 1;
+    assigns \nothing;
+    ensures fin: \is_finite(\result) && \abs(\result) <= 0x1p121;
+*/
+static float rot(float a, float b, float c, float s) { return a * c - b * s; }
+
+/* one head, HF rotate_half: pairs (i, i + h) */
+/*@ requires h: 1 <= h <= VIK_HEAD_DIM_MAX / 2;
+    requires valid_v: \valid(v + (0 .. 2 * h - 1));
+    requires valid_cs: \valid_read(c + (0 .. h - 1)) && \valid_read(s + (0 .. h - 1));
+    requires sep: \separated(v + (0 .. 2 * h - 1), c + (0 .. h - 1)) && \separated(v + (0 .. 2 * h - 1), s + (0 .. h - 1));
+    requires unit: \forall integer i; 0 <= i < h ==>
+                     \is_finite(c[i]) && \abs(c[i]) <= 1 && \is_finite(s[i]) && \abs(s[i]) <= 1;
+    requires bounded_v: \forall integer i; 0 <= i < 2 * h ==> \is_finite(v[i]) && \abs(v[i]) <= 0x1p120;
+    assigns v[0 .. 2 * h - 1];
+    ensures fin: \forall integer i; 0 <= i < 2 * h ==> \is_finite(v[i]) && \abs(v[i]) <= 0x1p121;
+*/
+static void rope_halves(float *v, uint32_t h, const float *c, const float *s) {
+  /*@ loop invariant bounds: 0 <= i <= h;
+      loop invariant done_lo: \forall integer j; 0 <= j < i ==> \is_finite(v[j]) && \abs(v[j]) <= 0x1p121;
+      loop invariant done_hi: \forall integer j; h <= j < h + i ==> \is_finite(v[j]) && \abs(v[j]) <= 0x1p121;
+      loop invariant todo_lo: \forall integer j; i <= j < h ==> \is_finite(v[j]) && \abs(v[j]) <= 0x1p120;
+      loop invariant todo_hi: \forall integer j; h + i <= j < 2 * h ==> \is_finite(v[j]) && \abs(v[j]) <= 0x1p120;
+      loop assigns i, v[0 .. 2 * h - 1];
+      loop variant h - i;
+  */
+  for (uint32_t i = 0u; i < h; i++) {
+    float a = v[i], b = v[h + i];
+    v[i] = rot(a, b, c[i], s[i]);
+    v[h + i] = rot(b, -a, c[i], s[i]);
+  }
+}
+
+/* one head, interleaved: pairs (2i, 2i + 1) */
+/*@ requires h: 1 <= h <= VIK_HEAD_DIM_MAX / 2;
+    requires valid_v: \valid(v + (0 .. 2 * h - 1));
+    requires valid_cs: \valid_read(c + (0 .. h - 1)) && \valid_read(s + (0 .. h - 1));
+    requires sep: \separated(v + (0 .. 2 * h - 1), c + (0 .. h - 1)) && \separated(v + (0 .. 2 * h - 1), s + (0 .. h - 1));
+    requires unit: \forall integer i; 0 <= i < h ==>
+                     \is_finite(c[i]) && \abs(c[i]) <= 1 && \is_finite(s[i]) && \abs(s[i]) <= 1;
+    requires bounded_v: \forall integer i; 0 <= i < 2 * h ==> \is_finite(v[i]) && \abs(v[i]) <= 0x1p120;
+    assigns v[0 .. 2 * h - 1];
+    ensures fin: \forall integer i; 0 <= i < 2 * h ==> \is_finite(v[i]) && \abs(v[i]) <= 0x1p121;
+*/
+static void rope_pairs(float *v, uint32_t h, const float *c, const float *s) {
+  /*@ loop invariant bounds: 0 <= i <= h;
+      loop invariant done: \forall integer j; 0 <= j < 2 * i ==> \is_finite(v[j]) && \abs(v[j]) <= 0x1p121;
+      loop invariant todo: \forall integer j; 2 * i <= j < 2 * h ==> \is_finite(v[j]) && \abs(v[j]) <= 0x1p120;
+      loop assigns i, v[0 .. 2 * h - 1];
+      loop variant h - i;
+  */
+  for (uint32_t i = 0u; i < h; i++) {
+    float a = v[2u * i], b = v[2u * i + 1u];
+    v[2u * i] = rot(a, b, c[i], s[i]);
+    v[2u * i + 1u] = rot(b, -a, c[i], s[i]);
+  }
+}
+
+/* one head in either layout */
+/*@ requires h: 1 <= h <= VIK_HEAD_DIM_MAX / 2;
+    requires valid_v: \valid(v + (0 .. 2 * h - 1));
+    requires valid_cs: \valid_read(c + (0 .. h - 1)) && \valid_read(s + (0 .. h - 1));
+    requires sep: \separated(v + (0 .. 2 * h - 1), c + (0 .. h - 1)) && \separated(v + (0 .. 2 * h - 1), s + (0 .. h - 1));
+    requires unit: \forall integer i; 0 <= i < h ==>
+                     \is_finite(c[i]) && \abs(c[i]) <= 1 && \is_finite(s[i]) && \abs(s[i]) <= 1;
+    requires bounded_v: \forall integer i; 0 <= i < 2 * h ==> \is_finite(v[i]) && \abs(v[i]) <= 0x1p120;
+    assigns v[0 .. 2 * h - 1];
+    ensures fin: \forall integer i; 0 <= i < 2 * h ==> \is_finite(v[i]) && \abs(v[i]) <= 0x1p121;
+*/
+static void rope_head(float *v, uint32_t h, const float *c, const float *s, int halves) {
+  if (halves) rope_halves(v, h, c, s);
+  else rope_pairs(v, h, c, s);
+}
+
+/* the head at x + o: only x[o .. o + 2h - 1] changes */
+/*@ requires h: 1 <= h <= VIK_HEAD_DIM_MAX / 2;
+    requires o: o + 2 * h <= 0x40000000;
+    requires valid_v: \valid(x + (o .. o + 2 * h - 1));
+    requires valid_cs: \valid_read(c + (0 .. h - 1)) && \valid_read(s + (0 .. h - 1));
+    requires sep: \separated(x + (o .. o + 2 * h - 1), c + (0 .. h - 1)) && \separated(x + (o .. o + 2 * h - 1), s + (0 .. h - 1));
+    requires unit: \forall integer i; 0 <= i < h ==>
+                     \is_finite(c[i]) && \abs(c[i]) <= 1 && \is_finite(s[i]) && \abs(s[i]) <= 1;
+    requires bounded_v: \forall integer i; o <= i < o + 2 * h ==> \is_finite(x[i]) && \abs(x[i]) <= 0x1p120;
+    assigns x[o .. o + 2 * h - 1];
+    ensures fin: \forall integer i; o <= i < o + 2 * h ==> \is_finite(x[i]) && \abs(x[i]) <= 0x1p121;
+*/
+static void rope_at(float *x, uint32_t o, uint32_t h, const float *c, const float *s, int halves) {
+  rope_head(x + o, h, c, s, halves);
+  //@ assert head: \forall integer i; 0 <= i < 2 * h ==> \is_finite((x + o)[i]) && \abs((x + o)[i]) <= 0x1p121;
+}
+
+void vik_rope(float *x, uint32_t H, uint32_t D, const float *c, const float *s, int halves) {
+  uint32_t h = D / 2u, o = 0u, t;
+  /*@ loop invariant bounds: 0 <= t <= H && o == t * D;
+      loop invariant done: \forall integer j; 0 <= j < o ==> \is_finite(x[j]) && \abs(x[j]) <= 0x1p121;
+      loop invariant todo: \forall integer j; o <= j < H * D ==> \is_finite(x[j]) && \abs(x[j]) <= 0x1p120;
+      loop assigns t, o, x[0 .. H * D - 1];
+      loop variant H - t;
+  */
+  for (t = 0u; t < H; t++) {
+    //@ assert span: 0 <= t * D && t * D + D <= H * D;
+    //@ assert even: 2 * h == D;
+    rope_at(x, o, h, c, s, halves);
+    o += D;
+  }
+}
