@@ -12,7 +12,14 @@
 
    Two threads, one per sign (disjoint halves of the bit space). Prints one
    `PASS: <desc>` / `FAIL: <desc> (<detail>)` line per encoder and mode, the
-   first mismatches, and the elapsed time; exits 1 on any failure. */
+   first mismatches, and the elapsed time; exits 1 on any failure.
+
+   Then vik_exp_neg (kernels/nn.h) on every float32 in [-104, 0] (bit
+   patterns 0x80000000 .. 0xC2D00000, -0 to -104, about 1.1e9 inputs; below
+   -104 it returns 0 by a branch) against double exp: error below 1 ulp of
+   the true result (ulp(v) = 2^(floor(log2 v) - 23), 2^-149 for v < 2^-126),
+   and every result in [0, 1]; two threads, each half of the range. Prints
+   the largest error in ulp and where. */
 #define _POSIX_C_SOURCE 200112L
 #include <math.h>
 #include <pthread.h>
@@ -23,6 +30,7 @@
 #include <time.h>
 
 #include "formats.h"
+#include "nn.h"
 #include "oracle_formats.h"
 
 /* ---------------------------------------------------------------- reporting */
@@ -127,6 +135,112 @@ static void check_decoders(void)
     check_decoder("e8m0_decode, 256 codes", D_E8M0, 256, vik_e8m0_decode);
 }
 
+/* ------------------------------------------------------------ vik_exp_neg */
+
+#define EXP_LO 0x80000000u      /* -0 */
+#define EXP_HI 0xC2D00000u      /* -104 */
+
+typedef struct {
+    uint32_t lo, hi;            /* bit patterns lo .. hi, inclusive */
+    uint64_t checked, bad, range;
+    double worst;
+    uint32_t worst_bits;
+    uint32_t show[NSHOW];
+} exp_work_t;
+
+/* |got - e^x| in ulps of the true result (double exp: its own error,
+   ~2^-53 relative, is 2^-29 of a float ulp). */
+static double exp_ulp_err(float x, float got)
+{
+    double e = exp((double)x), d = (double)got - e, ulp;
+    int k;
+    if (e >= 0x1p-126) {
+        (void)frexp(e, &k);         /* e = f 2^k, f in [0.5, 1) */
+        ulp = ldexp(1.0, k - 24);
+    } else {
+        ulp = 0x1p-149;
+    }
+    return (d < 0 ? -d : d) / ulp;
+}
+
+static void *exp_sweep(void *arg)
+{
+    exp_work_t *w = arg;
+    uint32_t b = w->lo;
+    for (;;) {
+        float x = u2f(b), e = vik_exp_neg(x);
+        double r = exp_ulp_err(x, e);
+        w->checked++;
+        if (!(e >= 0.0f && e <= 1.0f))
+            w->range++;
+        if (r > w->worst) {
+            w->worst = r;
+            w->worst_bits = b;
+        }
+        if (!(r < 1.0)) {
+            if (w->bad < NSHOW)
+                w->show[w->bad] = b;
+            w->bad++;
+        }
+        if (b == w->hi)
+            break;
+        b++;
+    }
+    return NULL;
+}
+
+static void check_exp(void)
+{
+    static exp_work_t w[2];
+    pthread_t th[2];
+    uint32_t mid = EXP_LO + (EXP_HI - EXP_LO) / 2u;
+    uint64_t checked, bad, range;
+    double worst;
+    uint32_t worst_bits;
+    int t;
+    uint64_t n;
+    char desc[300], msg[200];
+    float one = vik_exp_neg(0.0f), zero = vik_exp_neg(-INFINITY);
+
+    if (f2u(one) == f2u(1.0f) && f2u(zero) == 0u)
+        pass("vik_exp_neg(0) == 1 and vik_exp_neg(-inf) == +0 exactly");
+    else
+        fail("vik_exp_neg(0) == 1 and vik_exp_neg(-inf) == +0 exactly", "differ");
+    w[0].lo = EXP_LO;
+    w[0].hi = mid;
+    w[1].lo = mid + 1u;
+    w[1].hi = EXP_HI;
+    printf("exhaustive: vik_exp_neg on every float32 in [-104, 0], 2 threads\n");
+    for (t = 0; t < 2; t++)
+        if (pthread_create(&th[t], NULL, exp_sweep, &w[t]) != 0) {
+            fail("pthread_create", "cannot start a thread");
+            return;
+        }
+    for (t = 0; t < 2; t++) pthread_join(th[t], NULL);
+    checked = w[0].checked + w[1].checked;
+    bad = w[0].bad + w[1].bad;
+    range = w[0].range + w[1].range;
+    t = w[1].worst > w[0].worst;
+    worst = w[t].worst;
+    worst_bits = w[t].worst_bits;
+    for (t = 0; t < 2; t++)
+        for (n = 0; n < w[t].bad && n < NSHOW; n++) {
+            float x = u2f(w[t].show[n]);
+            printf("  vik_exp_neg(%a) = %a, exp = %a: %.4f ulp\n", (double)x,
+                   (double)vik_exp_neg(x), exp((double)x), exp_ulp_err(x, vik_exp_neg(x)));
+        }
+    snprintf(desc, sizeof desc, "vik_exp_neg on all %llu float32 in [-104, 0]: error < 1 "
+             "ulp of e^x (2^-149 floor), result in [0, 1]; max %.4f ulp at x = %a",
+             (unsigned long long)checked, worst, (double)u2f(worst_bits));
+    if (bad != 0 || range != 0 || checked != (uint64_t)(EXP_HI - EXP_LO) + 1u) {
+        snprintf(msg, sizeof msg, "%llu at or above 1 ulp, %llu outside [0, 1]",
+                 (unsigned long long)bad, (unsigned long long)range);
+        fail(desc, msg);
+    } else {
+        pass(desc);
+    }
+}
+
 /* ------------------------------------------------------------------- main */
 
 static double now(void)
@@ -180,6 +294,7 @@ int main(void)
             pass(desc);
         }
     }
+    check_exp();
     printf("exhaustive: elapsed %.1f s\n", now() - t0);
     return g_failures ? 1 : 0;
 }
