@@ -10,7 +10,7 @@ B       := build
 
 KSRC := $(wildcard kernels/*.c)
 KOBJ := $(KSRC:%.c=$(B)/%.o)
-HLIB := $(B)/harness/npy.o $(B)/harness/rope_table.o
+HLIB := $(B)/harness/npy.o
 TSRC := $(wildcard tests/test_*.c)
 TBIN := $(TSRC:tests/%.c=$(B)/tests/%)
 
@@ -70,10 +70,10 @@ $(A)/%.o: %.c $(HDRS)
 $(A)/libvik.a: $(KSRC:%.c=$(A)/%.o)
 	rm -f $@ && ar rcs $@ $^
 
-$(A)/vik-ref: $(A)/harness/vik_ref.o $(A)/harness/npy.o $(A)/harness/rope_table.o $(A)/libvik.a
+$(A)/vik-ref: $(A)/harness/vik_ref.o $(A)/harness/npy.o $(A)/libvik.a
 	$(CC) $(ASANFLAGS) $^ -o $@ -lm
 
-$(A)/tests/%: $(A)/tests/%.o $(A)/harness/npy.o $(A)/harness/rope_table.o $(A)/libvik.a
+$(A)/tests/%: $(A)/tests/%.o $(A)/harness/npy.o $(A)/libvik.a
 	$(CC) $(ASANFLAGS) $^ -o $@ -lpthread -lm
 
 test-asan: $(ATBIN) $(A)/vik-ref
