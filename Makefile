@@ -1,5 +1,5 @@
 # vik: `make` builds the library and the harness CLI; `make prove` runs the proofs;
-# `make test` the tests; `make test-exhaustive` the 2^32 encoder sweep; `make bench`.
+# `make test` the tests; `make test-exhaustive` the 2^32 encoder and exp sweeps; `make bench`.
 # Reliability gates: `make test-asan`, `make lint`, `make fuzz` (README).
 CC      ?= gcc
 # The proven code is the code that runs: C99, no fast-math, no FMA contraction.
@@ -10,7 +10,7 @@ B       := build
 
 KSRC := $(wildcard kernels/*.c)
 KOBJ := $(KSRC:%.c=$(B)/%.o)
-HLIB := $(B)/harness/npy.o
+HLIB := $(B)/harness/npy.o $(B)/harness/rope_table.o
 TSRC := $(wildcard tests/test_*.c)
 TBIN := $(TSRC:tests/%.c=$(B)/tests/%)
 
@@ -44,7 +44,8 @@ test: $(TBIN) $(B)/vik-ref
 test-determinism: $(B)/vik-ref
 	@sh tests/run.sh tests/determinism.sh
 
-# All 2^32 float32 inputs of every encoder against a brute-force oracle.
+# All 2^32 float32 inputs of every encoder against a brute-force oracle, and
+# vik_exp_neg on every float32 in [-104, 0] against double exp (< 1 ulp).
 test-exhaustive: $(B)/tests/exhaustive
 	@sh tests/run.sh $(B)/tests/exhaustive
 
@@ -70,10 +71,10 @@ $(A)/%.o: %.c $(HDRS)
 $(A)/libvik.a: $(KSRC:%.c=$(A)/%.o)
 	rm -f $@ && ar rcs $@ $^
 
-$(A)/vik-ref: $(A)/harness/vik_ref.o $(A)/harness/npy.o $(A)/libvik.a
+$(A)/vik-ref: $(A)/harness/vik_ref.o $(A)/harness/npy.o $(A)/harness/rope_table.o $(A)/libvik.a
 	$(CC) $(ASANFLAGS) $^ -o $@ -lm
 
-$(A)/tests/%: $(A)/tests/%.o $(A)/harness/npy.o $(A)/libvik.a
+$(A)/tests/%: $(A)/tests/%.o $(A)/harness/npy.o $(A)/harness/rope_table.o $(A)/libvik.a
 	$(CC) $(ASANFLAGS) $^ -o $@ -lpthread -lm
 
 test-asan: $(ATBIN) $(A)/vik-ref
@@ -92,11 +93,13 @@ FUZZCC  ?= clang
 FUZZ_TIME ?= 60
 FUZZFLAGS ?= -std=c99 -Wall -Wextra -Werror -O1 -g -ffp-contract=off \
              -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
-FUZZBIN := $(B)/fuzz/fuzz_npy $(B)/fuzz/fuzz_formats $(B)/fuzz/fuzz_mx $(B)/fuzz/fuzz_nn
+FUZZBIN := $(B)/fuzz/fuzz_npy $(B)/fuzz/fuzz_formats $(B)/fuzz/fuzz_mx $(B)/fuzz/fuzz_nn \
+           $(B)/fuzz/fuzz_moe
 $(B)/fuzz/fuzz_npy: fuzz/fuzz_npy.c harness/npy.c
 $(B)/fuzz/fuzz_formats: fuzz/fuzz_formats.c kernels/formats.c
 $(B)/fuzz/fuzz_mx: fuzz/fuzz_mx.c kernels/formats.c kernels/mx.c
 $(B)/fuzz/fuzz_nn: fuzz/fuzz_nn.c kernels/nn.c
+$(B)/fuzz/fuzz_moe: fuzz/fuzz_moe.c kernels/moe.c kernels/nn.c
 $(B)/fuzz/fuzz_%: $(HDRS)
 	@mkdir -p $(dir $@)
 	$(FUZZCC) $(CPPFLAGS) $(FUZZFLAGS) $(filter %.c,$^) -o $@ -lm
@@ -104,9 +107,11 @@ $(B)/fuzz/fuzz_%: $(HDRS)
 fuzz: $(FUZZBIN)
 	@sh fuzz/run.sh $(FUZZ_TIME) $(FUZZBIN)
 
-bench: $(B)/bench_formats $(B)/bench_linear
+bench: $(B)/bench_formats $(B)/bench_linear $(B)/bench_nn $(B)/bench_moe
 	$(B)/bench_formats
 	$(B)/bench_linear
+	$(B)/bench_nn
+	$(B)/bench_moe
 
 $(B)/bench_%: $(KSRC) bench/bench_%.c $(wildcard kernels/*.h spec/*.h bench/*.h tests/bits.h)
 	@mkdir -p $(B)

@@ -1,8 +1,9 @@
 /* Throughput of vik_matmul_f32 against the machine's streaming read
    bandwidth, single thread.
 
-   1. Read bandwidth: the sum of a 256 MiB float array (64 independent lanes,
-      which gcc vectorises without reassociation), best of 5.
+   1. Read bandwidth (bench.h): the sum of a 256 MiB float array (64
+      independent lanes, which gcc vectorises without reassociation), best
+      of 5.
    2. vik_matmul_f32 with W 4096 x 4096 float32 (64 MiB, far past the caches)
       for T = 1 and T = 64 tokens: GFLOP/s (2 T m n / time), GB/s of weight
       traffic and its ratio to the read bandwidth. T = 1 reads W once per
@@ -28,9 +29,6 @@
 #include "linear.h"
 #include "mx.h"
 
-#define BW_FLOATS ((size_t)64 << 20)        /* 256 MiB */
-#define BW_RUNS 5
-#define BW_LANES 64
 #define DIM 4096u
 #define TMAX 64u
 
@@ -40,21 +38,6 @@ static volatile float sink;
 static float rnd_unit(void)
 {
     return (float)((double)(rnd() >> 8) / 8388608.0 - 1.0);
-}
-
-/* Sum of a[0 .. n-1] (n a multiple of BW_LANES) in BW_LANES lanes. */
-static float read_sum(const float *a, size_t n)
-{
-    float acc[BW_LANES], s = 0;
-    size_t i, l;
-    for (l = 0; l < BW_LANES; l++)
-        acc[l] = 0;
-    for (i = 0; i < n; i += BW_LANES)
-        for (l = 0; l < BW_LANES; l++)
-            acc[l] += a[i + l];
-    for (l = 0; l < BW_LANES; l++)
-        s += acc[l];
-    return s;
 }
 
 /* The obvious loop: one accumulator, i in order (cannot be vectorised
@@ -158,36 +141,28 @@ static int bench_mx(uint32_t bytes2, const float *w, const float *x, float *y)
 
 int main(void)
 {
-    float *a = malloc(BW_FLOATS * sizeof *a);
     float *w = malloc((size_t)DIM * DIM * sizeof *w);
     float *x = malloc((size_t)TMAX * DIM * sizeof *x);
     float *y = malloc((size_t)TMAX * DIM * sizeof *y);
     float *y2 = malloc((size_t)TMAX * DIM * sizeof *y2);
     double best = 1e30, maxdiff = 0;
     size_t i;
-    int r;
 
-    if (!a || !w || !x || !y || !y2) {
+    if (!w || !x || !y || !y2) {
         fprintf(stderr, "bench_linear: out of memory\n");
         return 1;
     }
-    /* ---- read bandwidth ---- */
-    for (i = 0; i < BW_FLOATS; i++)         /* touches every page first */
-        a[i] = (float)(i & 1023) * 0x1p-10f;
-    for (r = 0; r < BW_RUNS; r++) {
-        double t0 = now(), t;
-        sink += read_sum(a, BW_FLOATS);
-        t = now() - t0;
-        if (t < best)
-            best = t;
+    /* ---- read bandwidth (bench.h) ---- */
+    bw_gbs = bw_measure(&best);
+    if (bw_gbs <= 0) {
+        fprintf(stderr, "bench_linear: out of memory\n");
+        return 1;
     }
-    bw_gbs = (double)BW_FLOATS * sizeof *a / best * 1e-9;
     printf("vik linear: single thread, W %u x %u float32 (%.0f MiB)\n", DIM, DIM,
            (double)DIM * DIM * sizeof(float) / (1 << 20));
     printf("%-22s %9.2f ms %8.2f GB/s  (sum of %zu MiB, %d lanes, best of %d)\n",
-           "read bandwidth", best * 1e3, bw_gbs, BW_FLOATS * sizeof *a >> 20, BW_LANES,
+           "read bandwidth", best * 1e3, bw_gbs, BW_FLOATS * sizeof(float) >> 20, BW_LANES,
            BW_RUNS);
-    free(a);
 
     /* ---- matmul ---- */
     for (i = 0; i < (size_t)DIM * DIM; i++)

@@ -1,6 +1,7 @@
 /* vik elementwise kernels (see nn.h). */
 #include "nn.h"
 #include "float_logic.h"
+#include "linear_logic.h"
 #include <math.h>
 
 #define F32_MAX 0x1.fffffep127f   /* v < -F32_MAX holds for -inf alone */
@@ -485,3 +486,115 @@ void vik_rmsnorm(float *y, const float *x, const float *w, uint32_t n, float eps
   for (uint32_t i = 0u; i < n; i++) y[i] = rms_scale(w[i], x[i], r);
 }
 
+/* ---------------------------------------------------------------- RoPE */
+
+/* one rotated pair: (a c - b s, b c + a s) = (rot(a, b), rot(b, -a)) */
+/*@ requires fa: \is_finite(a) && \abs(a) <= 0x1p120;
+    requires fb: \is_finite(b) && \abs(b) <= 0x1p120;
+    requires fc: \is_finite(c) && \abs(c) <= 1;
+    requires fs: \is_finite(s) && \abs(s) <= 1;
+    assigns \nothing;
+    ensures fin: \is_finite(\result) && \abs(\result) <= 0x1p121;
+*/
+static float rot(float a, float b, float c, float s) { return a * c - b * s; }
+
+/* one head, HF rotate_half: pairs (i, i + h) */
+/*@ requires h: 1 <= h <= VIK_HEAD_DIM_MAX / 2;
+    requires valid_v: \valid(v + (0 .. 2 * h - 1));
+    requires valid_cs: \valid_read(c + (0 .. h - 1)) && \valid_read(s + (0 .. h - 1));
+    requires sep: \separated(v + (0 .. 2 * h - 1), c + (0 .. h - 1)) && \separated(v + (0 .. 2 * h - 1), s + (0 .. h - 1));
+    requires unit: \forall integer i; 0 <= i < h ==>
+                     \is_finite(c[i]) && \abs(c[i]) <= 1 && \is_finite(s[i]) && \abs(s[i]) <= 1;
+    requires bounded_v: \forall integer i; 0 <= i < 2 * h ==> \is_finite(v[i]) && \abs(v[i]) <= 0x1p120;
+    assigns v[0 .. 2 * h - 1];
+    ensures fin: \forall integer i; 0 <= i < 2 * h ==> \is_finite(v[i]) && \abs(v[i]) <= 0x1p121;
+*/
+static void rope_halves(float *v, uint32_t h, const float *c, const float *s) {
+  /*@ loop invariant bounds: 0 <= i <= h;
+      loop invariant done_lo: \forall integer j; 0 <= j < i ==> \is_finite(v[j]) && \abs(v[j]) <= 0x1p121;
+      loop invariant done_hi: \forall integer j; h <= j < h + i ==> \is_finite(v[j]) && \abs(v[j]) <= 0x1p121;
+      loop invariant todo_lo: \forall integer j; i <= j < h ==> \is_finite(v[j]) && \abs(v[j]) <= 0x1p120;
+      loop invariant todo_hi: \forall integer j; h + i <= j < 2 * h ==> \is_finite(v[j]) && \abs(v[j]) <= 0x1p120;
+      loop assigns i, v[0 .. 2 * h - 1];
+      loop variant h - i;
+  */
+  for (uint32_t i = 0u; i < h; i++) {
+    float a = v[i], b = v[h + i];
+    v[i] = rot(a, b, c[i], s[i]);
+    v[h + i] = rot(b, -a, c[i], s[i]);
+  }
+}
+
+/* one head, interleaved: pairs (2i, 2i + 1) */
+/*@ requires h: 1 <= h <= VIK_HEAD_DIM_MAX / 2;
+    requires valid_v: \valid(v + (0 .. 2 * h - 1));
+    requires valid_cs: \valid_read(c + (0 .. h - 1)) && \valid_read(s + (0 .. h - 1));
+    requires sep: \separated(v + (0 .. 2 * h - 1), c + (0 .. h - 1)) && \separated(v + (0 .. 2 * h - 1), s + (0 .. h - 1));
+    requires unit: \forall integer i; 0 <= i < h ==>
+                     \is_finite(c[i]) && \abs(c[i]) <= 1 && \is_finite(s[i]) && \abs(s[i]) <= 1;
+    requires bounded_v: \forall integer i; 0 <= i < 2 * h ==> \is_finite(v[i]) && \abs(v[i]) <= 0x1p120;
+    assigns v[0 .. 2 * h - 1];
+    ensures fin: \forall integer i; 0 <= i < 2 * h ==> \is_finite(v[i]) && \abs(v[i]) <= 0x1p121;
+*/
+static void rope_pairs(float *v, uint32_t h, const float *c, const float *s) {
+  /*@ loop invariant bounds: 0 <= i <= h;
+      loop invariant done: \forall integer j; 0 <= j < 2 * i ==> \is_finite(v[j]) && \abs(v[j]) <= 0x1p121;
+      loop invariant todo: \forall integer j; 2 * i <= j < 2 * h ==> \is_finite(v[j]) && \abs(v[j]) <= 0x1p120;
+      loop assigns i, v[0 .. 2 * h - 1];
+      loop variant h - i;
+  */
+  for (uint32_t i = 0u; i < h; i++) {
+    float a = v[2u * i], b = v[2u * i + 1u];
+    v[2u * i] = rot(a, b, c[i], s[i]);
+    v[2u * i + 1u] = rot(b, -a, c[i], s[i]);
+  }
+}
+
+/* one head in either layout */
+/*@ requires h: 1 <= h <= VIK_HEAD_DIM_MAX / 2;
+    requires valid_v: \valid(v + (0 .. 2 * h - 1));
+    requires valid_cs: \valid_read(c + (0 .. h - 1)) && \valid_read(s + (0 .. h - 1));
+    requires sep: \separated(v + (0 .. 2 * h - 1), c + (0 .. h - 1)) && \separated(v + (0 .. 2 * h - 1), s + (0 .. h - 1));
+    requires unit: \forall integer i; 0 <= i < h ==>
+                     \is_finite(c[i]) && \abs(c[i]) <= 1 && \is_finite(s[i]) && \abs(s[i]) <= 1;
+    requires bounded_v: \forall integer i; 0 <= i < 2 * h ==> \is_finite(v[i]) && \abs(v[i]) <= 0x1p120;
+    assigns v[0 .. 2 * h - 1];
+    ensures fin: \forall integer i; 0 <= i < 2 * h ==> \is_finite(v[i]) && \abs(v[i]) <= 0x1p121;
+*/
+static void rope_head(float *v, uint32_t h, const float *c, const float *s, int halves) {
+  if (halves) rope_halves(v, h, c, s);
+  else rope_pairs(v, h, c, s);
+}
+
+/* the head at x + o: only x[o .. o + 2h - 1] changes */
+/*@ requires h: 1 <= h <= VIK_HEAD_DIM_MAX / 2;
+    requires o: o + 2 * h <= 0x40000000;
+    requires valid_v: \valid(x + (o .. o + 2 * h - 1));
+    requires valid_cs: \valid_read(c + (0 .. h - 1)) && \valid_read(s + (0 .. h - 1));
+    requires sep: \separated(x + (o .. o + 2 * h - 1), c + (0 .. h - 1)) && \separated(x + (o .. o + 2 * h - 1), s + (0 .. h - 1));
+    requires unit: \forall integer i; 0 <= i < h ==>
+                     \is_finite(c[i]) && \abs(c[i]) <= 1 && \is_finite(s[i]) && \abs(s[i]) <= 1;
+    requires bounded_v: \forall integer i; o <= i < o + 2 * h ==> \is_finite(x[i]) && \abs(x[i]) <= 0x1p120;
+    assigns x[o .. o + 2 * h - 1];
+    ensures fin: \forall integer i; o <= i < o + 2 * h ==> \is_finite(x[i]) && \abs(x[i]) <= 0x1p121;
+*/
+static void rope_at(float *x, uint32_t o, uint32_t h, const float *c, const float *s, int halves) {
+  rope_head(x + o, h, c, s, halves);
+  //@ assert head: \forall integer i; 0 <= i < 2 * h ==> \is_finite((x + o)[i]) && \abs((x + o)[i]) <= 0x1p121;
+}
+
+void vik_rope(float *x, uint32_t H, uint32_t D, const float *c, const float *s, int halves) {
+  uint32_t h = D / 2u, o = 0u, t;
+  /*@ loop invariant bounds: 0 <= t <= H && o == t * D;
+      loop invariant done: \forall integer j; 0 <= j < o ==> \is_finite(x[j]) && \abs(x[j]) <= 0x1p121;
+      loop invariant todo: \forall integer j; o <= j < H * D ==> \is_finite(x[j]) && \abs(x[j]) <= 0x1p120;
+      loop assigns t, o, x[0 .. H * D - 1];
+      loop variant H - t;
+  */
+  for (t = 0u; t < H; t++) {
+    //@ assert span: 0 <= t * D && t * D + D <= H * D;
+    //@ assert even: 2 * h == D;
+    rope_at(x, o, h, c, s, halves);
+    o += D;
+  }
+}

@@ -1,5 +1,5 @@
 /* vik elementwise kernels of a transformer layer: exp, softmax, RMSNorm,
-   SiLU, SwiGLU, sigmoid.
+   SiLU, SwiGLU, sigmoid, RoPE.
 
    exp is the project's own (vik_exp_neg), so that results do not depend on
    the platform's libm and the proofs do not rest on an unverified library.
@@ -152,5 +152,26 @@ void vik_swiglu(float *y, const float *gate, const float *up, uint32_t n);
     ensures fin: \forall integer i; 0 <= i < n ==> \is_finite(y[i]) && \abs(y[i]) <= 0x1p120;
 */
 void vik_silu(float *y, const float *x, uint32_t n);
+
+/* ---- RoPE ----
+   The cos/sin tables are data, built once per model with libm by
+   harness/rope_table.c (vik_rope_table); vik_rope needs only their range. */
+#define VIK_HEAD_DIM_MAX 1024u
+
+/* Rotate one token's H heads of dimension D in place with that token's table
+   rows c, s (D/2 entries each). halves: pairs (i, i + D/2), HF rotate_half;
+   otherwise pairs (2i, 2i + 1), llama2.c / interleaved. */
+/*@ requires dims: 1 <= H && 2 <= D <= VIK_HEAD_DIM_MAX && D % 2 == 0 && H * D <= VIK_NN_MAX * 64;
+    requires valid_x: \valid(x + (0 .. H * D - 1));
+    requires valid_cs: \valid_read(c + (0 .. D / 2 - 1)) && \valid_read(s + (0 .. D / 2 - 1));
+    requires sep: \separated(x + (0 .. H * D - 1), c + (0 .. D / 2 - 1)) &&
+                  \separated(x + (0 .. H * D - 1), s + (0 .. D / 2 - 1));
+    requires unit: \forall integer i; 0 <= i < D / 2 ==>
+                     \is_finite(c[i]) && \abs(c[i]) <= 1 && \is_finite(s[i]) && \abs(s[i]) <= 1;
+    requires bounded_x: \forall integer i; 0 <= i < H * D ==> \is_finite(x[i]) && \abs(x[i]) <= 0x1p120;
+    assigns x[0 .. H * D - 1];
+    ensures fin: \forall integer i; 0 <= i < H * D ==> \is_finite(x[i]) && \abs(x[i]) <= 0x1p121;
+*/
+void vik_rope(float *x, uint32_t H, uint32_t D, const float *c, const float *s, int halves);
 
 #endif

@@ -2,15 +2,18 @@
 # Determinism across compilers and flags: build vik-ref (kernels + harness)
 # with gcc -O0, gcc -O2, gcc -O3 -march=native and, when clang is installed,
 # clang -O2 and clang -O3 -march=native (all -std=c99 -ffp-contract=off, never
-# fast-math), run every build on every vendored case (tests/data/ops/linear*,
-# tests/data/mx/case*, tests/data/formats) and require every output file to be
-# byte-identical to the gcc -O0 build's; build/vik-ref (make's CFLAGS), when
+# fast-math), run every build on every vendored case (tests/data/ops/*:
+# linear, softmax, rmsnorm, silu, swiglu, rope; tests/data/attention/case*;
+# tests/data/mx/case*; tests/data/formats; tests/data/moe/*: idx.npy and
+# weight64.npy of the four routers) and require every output file to be
+# byte-identical to the gcc -O0 build's (the RoPE table calls libm, the same
+# library in every build); build/vik-ref (make's CFLAGS), when
 # present, is compared too. Prints PASS:/FAIL: lines for tests/run.sh; a
 # compiler that is not installed is a SKIP: line, which counts as neither.
 # Run from anywhere; works in the repo root. Exit status 0 iff nothing failed.
 cd "$(dirname "$0")/.." || exit 2
 BASE="-std=c99 -Wall -Wextra -ffp-contract=off -Ikernels -Ispec -Iharness"
-SRC="kernels/*.c harness/vik_ref.c harness/npy.c"
+SRC="kernels/*.c harness/vik_ref.c harness/npy.c harness/rope_table.c"
 work=$(mktemp -d /tmp/vik-determinism-XXXXXX) || exit 2
 trap 'rm -rf "$work"' EXIT
 failed=0
@@ -19,12 +22,13 @@ pass() { echo "PASS: $*"; }
 fail() { echo "FAIL: $*"; failed=1; }
 
 cases=""
-for d in tests/data/ops/linear* tests/data/mx/case* tests/data/formats; do
+for d in tests/data/ops/* tests/data/attention/case* tests/data/mx/case* tests/data/formats \
+    tests/data/moe/*; do
     [ -d "$d" ] && cases="$cases $d"
 done
 ncases=$(echo $cases | wc -w)
-if [ "$ncases" -lt 9 ]; then
-    fail "determinism: expected >= 9 vendored case dirs, found $ncases"
+if [ "$ncases" -lt 27 ]; then
+    fail "determinism: expected >= 27 vendored case dirs, found $ncases"
 fi
 
 # build TAG CC FLAGS...: build $work/TAG/vik-ref; 0 on success.

@@ -14,8 +14,8 @@
    (c) row ranges: all rows in one call equals random disjoint ranges in any
        order, bit for bit, and a call on [o0, o1) leaves every other entry of
        y untouched (sentinel);
-   (d) bad input (NaN, inf, |v| > 2^20, shape and size violations, ambiguous
-       dir) exits 2 and leaves no output behind; |v| = 2^20 is accepted;
+   (d) bad input (NaN, inf, |v| > 2^20, shape and size violations, a 1-D
+       w.npy of the wrong length, ambiguous dir) exits 2 and leaves no output behind; |v| = 2^20 is accepted;
    (e) vik_dot_f32 on random vectors (fixed seed), with adversarial
        cancellation and underflowing products, against an independent
        long double Neumaier-summed reference, within the same bound; the
@@ -354,7 +354,7 @@ static void test_vikref_bad(void)
     char c[256], o[256], p[400], desc[300];
     float xv[2 * 16], wv[3 * 16];
     double d64[2 * 16] = {0};
-    size_t i, s2x16[2] = {2, 16}, s16[1] = {16};
+    size_t i, s2x16[2] = {2, 16}, s15[1] = {15};
     npy_array a;
     int rc, ok = 0;
     tpath(o, sizeof o, "badout");
@@ -426,11 +426,13 @@ static void test_vikref_bad(void)
     expect_fail("vik-ref on a float64 x.npy exits 2 naming it, creates nothing",
                 c, o, -1, "x.npy");
 
+    /* a 1-D w.npy makes it an RMSNorm case (tests/test_nn_ref.c), which
+       wants w [n] */
     put_case("w1d", 2, 16, 3, NULL, NULL);
-    put_file("w1d", "w.npy", NPY_F32, 1, s16, d64);
+    put_file("w1d", "w.npy", NPY_F32, 1, s15, d64);
     tpath(c, sizeof c, "w1d");
-    expect_fail("vik-ref on a 1-D w.npy (rmsnorm-like) exits 2 naming it, creates "
-                "nothing", c, o, -1, "w.npy");
+    expect_fail("vik-ref on x [2, 16] and a 1-D w.npy [15] (RMSNorm wants w [16]) exits "
+                "2 naming w.npy, creates nothing", c, o, -1, "w.npy [15]");
 
     put_case("empty", 0, 16, 3, NULL, NULL);
     tpath(c, sizeof c, "empty");

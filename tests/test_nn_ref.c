@@ -1,4 +1,5 @@
-/* The elementwise kernels of kernels/nn.h against the vendored references in tests/data/ops
+/* The elementwise kernels of kernels/nn.h (and the RoPE table builder of
+   harness/rope_table.h) against the vendored references in tests/data/ops
    (copied from shared/reference/ops; y64 computed by PyTorch in float64 from
    the float32 inputs), within error bounds derived below from u = 2^-24 (one
    float32 rounding) and the stated accuracy of vik_exp_neg; each check
@@ -17,13 +18,16 @@
        wherever the bound implies it, in place (y == x) bit-equal.
    (c) rmsnorm0..1, silu, swiglu within their bounds; SiLU/SwiGLU in place
        bit-equal, vik_silu bit-equal to vik_silu1.
-   (RoPE and its tables come with branch nn-moe-attn.)
-   (vik-ref's ops kinds, and the check that vik-ref writes exactly these
-   outputs, come with branch nn-moe-attn.) */
+   (d) the RoPE table (theta 10000) against long double cos/sin within its
+       bound, |c|, |s| <= 1, row 0 exactly (1, 0); rope halves and
+       interleaved within the rotation bound.
+   (e) vik-ref on every vendored case writes exactly the reference's output
+       names, float32, bit-equal to the direct kernel calls. */
 #define _POSIX_C_SOURCE 200809L
 #include "check.h"
 #include "nn.h"
 #include "npy.h"
+#include "rope_table.h"
 #include "util.h"
 #include "rng.h"
 #include "nnref.h"
@@ -245,6 +249,7 @@ static void tally_check(const tally *t, const char *desc)
 static void test_softmax_refs(void)
 {
     static const char *const CASES[] = {"softmax0", "softmax1", "softmax2"};
+    static const char *const names[] = {"y64.npy"};
     size_t c, r, i;
     for (c = 0; c < COUNT(CASES); c++) {
         char dir[256], desc[400];
@@ -294,6 +299,11 @@ static void test_softmax_refs(void)
             snprintf(desc, sizeof desc, "%s: the %zu -inf entries give exactly +0",
                      CASES[c], masked);
             check_msg(notzero == 0, desc, "%zu nonzero", notzero);
+        }
+        {
+            const float *want[1];
+            want[0] = y;
+            vikref_same(dir, CASES[c], 1, names, want, &x.count);
         }
     next:
         free(y);
@@ -491,6 +501,7 @@ static double rms_rho(uint32_t n, double eps)
 static void test_rmsnorm_refs(void)
 {
     static const char *const CASES[] = {"rmsnorm0", "rmsnorm1"};
+    static const char *const names[] = {"y64.npy"};
     size_t c, t, i;
     for (c = 0; c < COUNT(CASES); c++) {
         char dir[256], desc[400];
@@ -531,6 +542,11 @@ static void test_rmsnorm_refs(void)
             snprintf(desc, sizeof desc, "%s [%zu, %u] vs y64 (RMSNorm bound, rho_y = "
                      "%.3g = %.1f u)", CASES[c], x.shape[0], n, rho, rho / U);
             tally_check(&tl, desc);
+            {
+                const float *want[1];
+                want[0] = y;
+                vikref_same(dir, CASES[c], 1, names, want, &x.count);
+            }
         }
         free(y);
         npy_free(&x);
@@ -557,6 +573,7 @@ static double silu_bound(double x, double Y)
 
 static void test_silu_swiglu(void)
 {
+    static const char *const names[] = {"y64.npy"};
     char dir[256], desc[400];
     npy_array x, g, up, y64;
     float *y, *yi;
@@ -586,6 +603,11 @@ static void test_silu_swiglu(void)
                 check_msg(inplace == 0 && one == 0, "silu: vik_silu in place bit-equal, "
                           "each output bit-equal to vik_silu1", "%zu, %zu differ",
                           inplace, one);
+                {
+                    const float *want[1];
+                    want[0] = y;
+                    vikref_same(dir, "silu", 1, names, want, &x.count);
+                }
             } else {
                 check(0, "allocate");
             }
@@ -629,6 +651,11 @@ static void test_silu_swiglu(void)
                 tally_check(&t, desc);
                 check_msg(inplace == 0, "swiglu: in place (y == gate, y == up) bit-equal",
                           "%zu differ", inplace);
+                {
+                    const float *want[1];
+                    want[0] = y;
+                    vikref_same(dir, "swiglu", 1, names, want, &g.count);
+                }
             } else {
                 check(0, "allocate");
             }
@@ -639,6 +666,168 @@ static void test_silu_swiglu(void)
         npy_free(&up);
     }
     npy_free(&g);
+}
+
+/* ================================================================ RoPE */
+
+/* The table: c = fl(cos(a~)), a~ = p f~ with f~ = exp(-(2i/D) log theta),
+   all in double. log, the quotient, the product: |z~ - z| <= |z| 2^-51 with
+   |z| <= log theta < 10; exp's 1 ulp: |f~ / f - 1| <= 10 * 2^-51 + 2^-52 <
+   2^-47; a~ = p f~ rounded: |a~ - a| <= |a| 2^-46; cos within 1 ulp: 2^-52;
+   one rounding to float: u |c|. So |c_hat - cos(a)| <= tau = u |cos a| +
+   |a| 2^-46 + 2^-52 (2^-150 for a subnormal c is below 2^-52). The
+   reference computes its angles in float64 too (another |a| 2^-46 + 2^-52
+   at most), so comparisons with y64 use tau_ref = u |c| + |a| 2^-45 + 2^-51.
+   Checked here against long double cos/sin (64-bit significand). */
+static double rope_angle(uint32_t p, uint32_t i, uint32_t D)
+{
+    return (double)((long double)p * expl(-((long double)(2u * i) / (long double)D) *
+                                          logl(10000.0L)));
+}
+
+/* Rotation bound for one output y = fl(fl(a c) - fl(b s)) (and b c + a s
+   the same way): |y - (a c - b s)| <= |a| tau_c + |b| tau_s + gamma_2 (|a|
+   (|c| + tau_c) + |b| (|s| + tau_s)) + 2^-148 (subnormal products); the
+   float64 reference adds 2^-50 (|a| + |b|) (REF). */
+static void test_rope(void)
+{
+    static const char *const names[] = {"y64_halves.npy", "y64_interleaved.npy"};
+    char dir[256], desc[400], det[600] = "";
+    npy_array x, pos, ref[2];
+    size_t want3[3], wantT[1];
+    float *ct = NULL, *st = NULL, *y[2] = {NULL, NULL};
+    uint32_t T, H, D, h, npos = 4096, p, i, t, k;
+    size_t tbad = 0, trange = 0;
+    double tworst = 0, g2 = gamma_n(2);
+    int hv;
+
+    /* the table on its own */
+    D = 16;
+    h = D / 2;
+    ct = malloc((size_t)npos * h * sizeof *ct);
+    st = malloc((size_t)npos * h * sizeof *st);
+    if (!ct || !st) {
+        check(0, "allocate");
+        goto out;
+    }
+    vik_rope_table(ct, st, npos, D, 10000.0f);
+    for (p = 0; p < npos; p++)
+        for (i = 0; i < h; i++) {
+            double a = rope_angle(p, i, D);
+            long double al = (long double)p * expl(-((long double)(2u * i) / (long double)D) *
+                                                   logl(10000.0L));
+            double c = (double)cosl(al), s = (double)sinl(al);
+            double tc = U * dabs(c) + dabs(a) * 0x1p-46 + 0x1p-52;
+            double ts = U * dabs(s) + dabs(a) * 0x1p-46 + 0x1p-52;
+            double ec = dabs(ct[p * h + i] - c), es = dabs(st[p * h + i] - s);
+            if (ec / tc > tworst)
+                tworst = ec / tc;
+            if (es / ts > tworst)
+                tworst = es / ts;
+            trange += !(ct[p * h + i] >= -1.0f && ct[p * h + i] <= 1.0f &&
+                        st[p * h + i] >= -1.0f && st[p * h + i] <= 1.0f);
+            if (!(ec <= tc && es <= ts) && tbad++ < SHOW)
+                append(det, sizeof det, "p %u i %u: cos %a (want %a), sin %a (want %a); ",
+                       p, i, (double)ct[p * h + i], c, (double)st[p * h + i], s);
+        }
+    snprintf(desc, sizeof desc, "vik_rope_table 4096 positions x D/2 = 8, theta 1e4, vs "
+             "long double cos/sin: within tau = u|c| + |a| 2^-46 + 2^-52 (worst err/tau "
+             "%.3f), every entry in [-1, 1]", tworst);
+    check_msg(tbad == 0 && trange == 0, desc, "%zu outside the bound, %zu outside [-1, 1]: %s",
+              tbad, trange, det);
+    det[0] = '\0';
+    for (i = k = 0; i < h; i++)
+        k += f2u(ct[i]) != f2u(1.0f) || f2u(st[i]) != 0u;
+    check_msg(k == 0, "vik_rope_table position 0: cos exactly 1, sin exactly +0",
+              "%u entries differ", k);
+    free(ct);
+    free(st);
+    ct = st = NULL;
+
+    /* the reference case */
+    snprintf(dir, sizeof dir, "%s/rope", DATA);
+    memset(ref, 0, sizeof ref);
+    if (!load_arr(dir, "x.npy", NPY_F32, 3, NULL, &x))
+        return;
+    T = (uint32_t)x.shape[0];
+    H = (uint32_t)x.shape[1];
+    D = (uint32_t)x.shape[2];
+    h = D / 2;
+    wantT[0] = T;
+    memcpy(want3, x.shape, sizeof want3);
+    if (!load_arr(dir, "pos.npy", NPY_I32, 1, wantT, &pos))
+        goto out1;
+    if (!load_arr(dir, names[0], NPY_F64, 3, want3, &ref[0]) ||
+        !load_arr(dir, names[1], NPY_F64, 3, want3, &ref[1]))
+        goto out2;
+    npos = 0;
+    for (t = 0; t < T; t++) {
+        int32_t pt = ((const int32_t *)pos.data)[t];
+        if (pt >= 0 && (uint32_t)pt + 1u > npos)
+            npos = (uint32_t)pt + 1u;
+    }
+    ct = malloc((size_t)npos * h * sizeof *ct);
+    st = malloc((size_t)npos * h * sizeof *st);
+    y[0] = malloc(x.count * sizeof(float));
+    y[1] = malloc(x.count * sizeof(float));
+    if (!ct || !st || !y[0] || !y[1]) {
+        check(0, "allocate");
+        goto out2;
+    }
+    vik_rope_table(ct, st, npos, D, 10000.0f);
+    for (hv = 0; hv < 2; hv++) {
+        tally tl;
+        const double *R = ref[hv].data;
+        tally_init(&tl);
+        memcpy(y[hv], x.data, x.count * sizeof(float));
+        for (t = 0; t < T; t++) {
+            uint32_t pt = (uint32_t)((const int32_t *)pos.data)[t];
+            vik_rope(y[hv] + (size_t)t * H * D, H, D, ct + (size_t)pt * h, st + (size_t)pt * h,
+                     hv == 0);
+            for (k = 0; k < H; k++)
+                for (i = 0; i < h; i++) {
+                    /* the pair (ia, ib): out[ia] = a c - b s, out[ib] = b c + a s */
+                    size_t base = ((size_t)t * H + k) * D;
+                    size_t ia = base + (hv == 0 ? i : 2 * i), ib = base + (hv == 0 ? i + h : 2 * i + 1);
+                    double a = ((const float *)x.data)[ia], b = ((const float *)x.data)[ib];
+                    double ang = rope_angle(pt, i, D), c = cos(ang), s = sin(ang);
+                    double tc = U * dabs(c) + dabs(ang) * 0x1p-45 + 0x1p-51;
+                    double ts = U * dabs(s) + dabs(ang) * 0x1p-45 + 0x1p-51;
+                    double bnd_a = dabs(a) * tc + dabs(b) * ts +
+                                   g2 * (dabs(a) * (dabs(c) + tc) + dabs(b) * (dabs(s) + ts)) +
+                                   2 * TINY;
+                    double bnd_b = dabs(b) * tc + dabs(a) * ts +
+                                   g2 * (dabs(b) * (dabs(c) + tc) + dabs(a) * (dabs(s) + ts)) +
+                                   2 * TINY;
+                    double slack = 0x1p-50 * (dabs(a) + dabs(b));
+                    tally_add(&tl, "y", ia, y[hv][ia], R[ia], bnd_a, slack);
+                    tally_add(&tl, "y", ib, y[hv][ib], R[ib], bnd_b, slack);
+                }
+        }
+        snprintf(desc, sizeof desc, "rope %s [T %u, H %u, D %u], positions to %u, vs %s "
+                 "(rotation bound with the table's tau)", hv == 0 ? "halves" : "interleaved",
+                 T, H, D, npos - 1, names[hv]);
+        tally_check(&tl, desc);
+    }
+    {
+        const float *want[2];
+        size_t cnt[2];
+        want[0] = y[0];
+        want[1] = y[1];
+        cnt[0] = cnt[1] = x.count;
+        vikref_same(dir, "rope", 2, names, want, cnt);
+    }
+out2:
+    npy_free(&ref[0]);
+    npy_free(&ref[1]);
+    npy_free(&pos);
+out1:
+    npy_free(&x);
+out:
+    free(ct);
+    free(st);
+    free(y[0]);
+    free(y[1]);
 }
 
 int main(void)
@@ -654,6 +843,7 @@ int main(void)
     test_softmax_random();
     test_rmsnorm_refs();
     test_silu_swiglu();
+    test_rope();
     rm_tree(tmpdir);
     return check_done();
 }

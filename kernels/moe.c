@@ -1,0 +1,354 @@
+/* vik MoE routing (see moe.h). */
+#include "moe.h"
+#include "float_logic.h"
+
+/* a ranks before b: a > b as values, or equal values and the lower index */
+/*@ requires \is_finite(sa) && \is_finite(sb);
+    assigns \nothing;
+    ensures rank: \result != 0 <==> (sa > sb || (sa == sb && a < b));
+*/
+static int ahead(float sa, float sb, uint32_t a, uint32_t b) {
+  return sa > sb || (sa == sb && a < b);
+}
+
+void vik_topk(uint32_t *idx, const float *s, uint32_t E, uint32_t k) {
+  uint32_t ord[VIK_MOE_EMAX];              /* a permutation of 0 .. E-1 */
+  //@ ghost uint32_t pos[VIK_MOE_EMAX];    /* its inverse: ord[pos[e]] == e */
+  uint32_t i, j, kk = k < E ? k : E;       /* k <= E by contract; kk says so to clang-analyzer */
+  //@ assert kk: kk == k;
+  /*@ loop invariant bounds: 0 <= i <= E;
+      loop invariant id: \forall integer p; 0 <= p < i ==> ord[p] == p && pos[p] == p;
+      loop assigns i, ord[0 .. E - 1], pos[0 .. E - 1];
+      loop variant E - i;
+  */
+  for (i = 0u; i < E; i++) {
+    ord[i] = i;
+    //@ ghost pos[i] = i;
+  }
+  /* position j gets the best of positions j .. E-1 */
+  /*@ loop invariant bounds: 0 <= j <= kk;
+      loop invariant range: \forall integer p; 0 <= p < E ==> ord[p] < E;
+      loop invariant inv: \forall integer e; 0 <= e < E ==> pos[e] < E && ord[pos[e]] == e;
+      loop invariant distinct: \forall integer p, q; 0 <= p < q < E ==> ord[p] != ord[q];
+      loop invariant ranked: \forall integer a, p; 0 <= a < j && a < p < E ==> before(s, ord[a], ord[p]);
+      loop invariant out: \forall integer a; 0 <= a < j ==> idx[a] == ord[a];
+      loop assigns j, i, ord[0 .. E - 1], pos[0 .. E - 1], idx[0 .. k - 1];
+      loop variant kk - j;
+  */
+  for (j = 0u; j < kk; j++) {
+    uint32_t b = j;
+    /*@ loop invariant bounds: j + 1 <= i <= E && j <= b < i;
+        loop invariant best: \forall integer q; j <= q < i ==> ord[b] == ord[q] || before(s, ord[b], ord[q]);
+        loop assigns i, b;
+        loop variant E - i;
+    */
+    for (i = j + 1u; i < E; i++)
+      if (ahead(s[ord[i]], s[ord[b]], ord[i], ord[b])) b = i;
+    uint32_t t = ord[j];
+    //@ ghost pos[ord[b]] = j;
+    //@ ghost pos[t] = b;
+    ord[j] = ord[b];
+    ord[b] = t;
+    idx[j] = ord[j];
+  }
+  /*@ assert left: \forall integer e; 0 <= e < E ==> (\forall integer a; 0 <= a < k ==> idx[a] != e) ==>
+                     k <= pos[e] && ord[pos[e]] == e; */
+  /*@ assert best0: \forall integer a, e; 0 <= a < k && 0 <= e < E && k <= pos[e] ==>
+                      before(s, ord[a], ord[pos[e]]); */
+  /*@ assert best1: \forall integer a, e; 0 <= a < k && 0 <= e < E && k <= pos[e] && ord[pos[e]] == e ==>
+                      before(s, ord[a], e); */
+  /*@ assert best2: \forall integer a, e; 0 <= a < k && 0 <= e < E && k <= pos[e] && ord[pos[e]] == e ==>
+                      before(s, idx[a], e); */
+  /*@ assert best: \forall integer a, e; 0 <= a < k && 0 <= e < E ==>
+                     (\forall integer b; 0 <= b < k ==> idx[b] != e) ==> before(s, idx[a], e); */
+}
+
+/* idx[j] = j, w[j] = 0: the defined output of a rejected row */
+/*@ requires k: 1 <= k <= VIK_MOE_KMAX;
+    requires valid: \valid(idx + (0 .. k - 1)) && \valid(w + (0 .. k - 1));
+    requires sep: \separated(idx + (0 .. k - 1), w + (0 .. k - 1));
+    assigns idx[0 .. k - 1], w[0 .. k - 1];
+    ensures out: \forall integer j; 0 <= j < k ==> idx[j] == j && w[j] == 0;
+*/
+static void reject(uint32_t *idx, float *w, uint32_t k) {
+  /*@ loop invariant bounds: 0 <= j <= k;
+      loop invariant out: \forall integer a; 0 <= a < j ==> idx[a] == a && w[a] == 0;
+      loop assigns j, idx[0 .. k - 1], w[0 .. k - 1];
+      loop variant k - j;
+  */
+  for (uint32_t j = 0u; j < k; j++) { idx[j] = j; w[j] = 0.0f; }
+}
+
+/* p / S clamped to [0, 1]: p <= S in exact arithmetic, so the clamp binds
+   only within rounding; S >= 2^-100 keeps the quotient finite */
+/*@ requires p: \is_finite(p) && 0 <= p <= 1;
+    requires S: \is_finite(S) && 0x1p-100 <= S <= 64;
+    assigns \nothing;
+    ensures range: \is_finite(\result) && 0 <= \result <= 1;
+*/
+static float share(float p, float S) {
+  float q = p / S;
+  //@ assert q: \is_finite(q) && 0 <= q <= 0x1p100;
+  return q > 1.0f ? 1.0f : q;
+}
+
+/* S + p for S <= 33 and p in [0, 1]: rounds by at most 2^-18 */
+/*@ requires S: \is_finite(S) && 0 <= S <= 33;
+    requires p: \is_finite(p) && 0 <= p <= 1;
+    assigns \nothing;
+    ensures fin: \is_finite(\result) && 0 <= \result <= S + p + 0x1p-18;
+*/
+static float acc_add(float S, float p) {
+  float r = S + p;
+  //@ assert err: \abs(rsub(r, S + p)) <= 0x1p-18;
+  return r;
+}
+
+/* S >= 2^-100, as a fact on S's value */
+/*@ requires \is_finite(S);
+    assigns \nothing;
+    ensures ge: \result != 0 <==> S >= 0x1p-100;
+*/
+static int at_least(float S) { return S >= 0x1p-100f; }
+
+int vik_route_softmax_topk(uint32_t *idx, float *w, float *score, const float *logits, uint32_t E,
+                           uint32_t k, int renorm) {
+  if (vik_softmax(score, logits, E) != VIK_OK) { reject(idx, w, k); return VIK_EDOMAIN; }
+  vik_topk(idx, score, E, k);
+  float S = 0.0f;
+  uint32_t j;
+  /*@ loop invariant bounds: 0 <= j <= k;
+      loop invariant sum: \is_finite(S) && 0 <= S <= j * (1 + 0x1p-18);
+      loop invariant plain: \forall integer a; 0 <= a < j ==> w[a] == score[idx[a]];
+      loop invariant range: \forall integer a; 0 <= a < j ==> \is_finite(w[a]) && 0 <= w[a] <= 1;
+      loop assigns j, S, w[0 .. k - 1];
+      loop variant k - j;
+  */
+  for (j = 0u; j < k; j++) {
+    w[j] = score[idx[j]];
+    S = acc_add(S, w[j]);
+  }
+  if (renorm != 0) {
+    int pos = at_least(S);                 /* false only for a row of -inf logits */
+    /*@ loop invariant bounds: 0 <= j <= k;
+        loop invariant range: \forall integer a; 0 <= a < k ==> \is_finite(w[a]) && 0 <= w[a] <= 1;
+          loop assigns j, w[0 .. k - 1];
+        loop variant k - j;
+    */
+    for (j = 0u; j < k; j++) w[j] = pos ? share(w[j], S) : 0.0f;
+  }
+  return VIK_OK;
+}
+
+int vik_route_topk_softmax(uint32_t *idx, float *w, const float *logits, uint32_t E, uint32_t k) {
+  uint32_t i, j;
+  /*@ loop invariant bounds: 0 <= i <= E;
+      loop invariant fin: \forall integer a; 0 <= a < i ==> logit_fin(logits[a]);
+      loop assigns i;
+      loop variant E - i;
+  */
+  for (i = 0u; i < E; i++)
+    if (vik_logit_class(logits[i]) != 1) { reject(idx, w, k); return VIK_EDOMAIN; }
+  vik_topk(idx, logits, E, k);
+  /*@ loop invariant bounds: 0 <= j <= k;
+      loop invariant sel: \forall integer a; 0 <= a < j ==> w[a] == logits[idx[a]];
+      loop invariant fin: \forall integer a; 0 <= a < j ==> logit_fin(w[a]);
+      loop assigns j, w[0 .. k - 1];
+      loop variant k - j;
+  */
+  for (j = 0u; j < k; j++) w[j] = logits[idx[j]];
+  //@ assert row: row_ok(w, k);
+  (void)vik_softmax(w, w, k);              /* VIK_OK: every entry in the domain */
+  return VIK_OK;
+}
+
+/* ---- DeepSeek-V3 ---- */
+
+/* vik_topk's selection over n entries whose expert numbers are id[0 .. n-1]
+   (pairwise distinct): ties go to the lower expert number, not the lower
+   position. pick[] are positions. */
+/*@ requires n: 1 <= n <= VIK_MOE_EMAX;
+    requires k: 1 <= k <= n && k <= VIK_MOE_KMAX;
+    requires valid: \valid_read(s + (0 .. n - 1)) && \valid_read(id + (0 .. n - 1)) && \valid(pick + (0 .. k - 1));
+    requires sep: \separated(pick + (0 .. k - 1), s + (0 .. n - 1), id + (0 .. n - 1));
+    requires fin: fin_row(s, n);
+    requires ids: \forall integer a, b; 0 <= a < b < n ==> id[a] != id[b];
+    assigns pick[0 .. k - 1];
+    ensures range: \forall integer j; 0 <= j < k ==> pick[j] < n;
+    ensures order: \forall integer a, b; 0 <= a < b < k ==> before_id(s, id, pick[a], pick[b]);
+    ensures best: \forall integer j, e; 0 <= j < k && 0 <= e < n ==>
+                    (\forall integer a; 0 <= a < k ==> pick[a] != e) ==> before_id(s, id, pick[j], e);
+*/
+static void rank_top(uint32_t *pick, const float *s, const uint32_t *id, uint32_t n, uint32_t k) {
+  uint32_t ord[VIK_MOE_EMAX];
+  //@ ghost uint32_t pos[VIK_MOE_EMAX];
+  uint32_t i, j, kk = k < n ? k : n;
+  //@ assert kk: kk == k;
+  /*@ loop invariant bounds: 0 <= i <= n;
+      loop invariant id: \forall integer p; 0 <= p < i ==> ord[p] == p && pos[p] == p;
+      loop assigns i, ord[0 .. n - 1], pos[0 .. n - 1];
+      loop variant n - i;
+  */
+  for (i = 0u; i < n; i++) {
+    ord[i] = i;
+    //@ ghost pos[i] = i;
+  }
+  /*@ loop invariant bounds: 0 <= j <= kk;
+      loop invariant range: \forall integer p; 0 <= p < n ==> ord[p] < n;
+      loop invariant inv: \forall integer e; 0 <= e < n ==> pos[e] < n && ord[pos[e]] == e;
+      loop invariant distinct: \forall integer p, q; 0 <= p < q < n ==> ord[p] != ord[q];
+      loop invariant ranked: \forall integer a, p; 0 <= a < j && a < p < n ==> before_id(s, id, ord[a], ord[p]);
+      loop invariant out: \forall integer a; 0 <= a < j ==> pick[a] == ord[a];
+      loop assigns j, i, ord[0 .. n - 1], pos[0 .. n - 1], pick[0 .. k - 1];
+      loop variant kk - j;
+  */
+  for (j = 0u; j < kk; j++) {
+    uint32_t b = j;
+    /*@ loop invariant bounds: j + 1 <= i <= n && j <= b < i;
+        loop invariant best: \forall integer q; j <= q < i ==> ord[b] == ord[q] || before_id(s, id, ord[b], ord[q]);
+        loop assigns i, b;
+        loop variant n - i;
+    */
+    for (i = j + 1u; i < n; i++)
+      if (ahead(s[ord[i]], s[ord[b]], id[ord[i]], id[ord[b]])) b = i;
+    /* j < kk <= n and ord[0 .. n-1] is set above (the analyzer loses kk <= n
+       across the loops; the ACSL invariants carry it) */
+    uint32_t t = ord[j];  // NOLINT(clang-analyzer-core.uninitialized.Assign)
+    //@ ghost pos[ord[b]] = j;
+    //@ ghost pos[t] = b;
+    ord[j] = ord[b];
+    ord[b] = t;
+    pick[j] = ord[j];
+  }
+  /*@ assert left: \forall integer e; 0 <= e < n ==> (\forall integer a; 0 <= a < k ==> pick[a] != e) ==>
+                     k <= pos[e] && ord[pos[e]] == e; */
+  /*@ assert best0: \forall integer a, e; 0 <= a < k && 0 <= e < n && k <= pos[e] ==>
+                      before_id(s, id, ord[a], ord[pos[e]]); */
+  /*@ assert best1: \forall integer a, e; 0 <= a < k && 0 <= e < n && k <= pos[e] && ord[pos[e]] == e ==>
+                      before_id(s, id, ord[a], e); */
+  /*@ assert best2: \forall integer a, e; 0 <= a < k && 0 <= e < n && k <= pos[e] && ord[pos[e]] == e ==>
+                      before_id(s, id, pick[a], e); */
+}
+
+/* s + b for s in [0, 1], |b| <= 2^20 */
+/*@ requires s: \is_finite(s) && 0 <= s <= 1;
+    requires b: \is_finite(b) && \abs(b) <= 0x1p20;
+    assigns \nothing;
+    ensures fin: \is_finite(\result) && \abs(\result) <= 0x1p21;
+*/
+static float biased(float s, float b) { return s + b; }
+
+/*@ requires a: \is_finite(a) && \abs(a) <= 0x1p21;
+    requires b: \is_finite(b) && \abs(b) <= 0x1p21;
+    assigns \nothing;
+    ensures fin: \is_finite(\result) && \abs(\result) <= 0x1p22;
+*/
+static float pair_sum(float a, float b) { return a + b; }
+
+/* w rsf, at most rsf */
+/*@ requires w: \is_finite(w) && 0 <= w <= 1;
+    requires rsf: \is_finite(rsf) && 0 < rsf <= 1024;
+    assigns \nothing;
+    ensures range: \is_finite(\result) && 0 <= \result <= rsf;
+*/
+static float scaled_w(float w, float rsf) {
+  float q = w * rsf;
+  //@ assert q: \is_finite(q) && 0 <= q <= 1024;
+  return q > rsf ? rsf : q;
+}
+
+/*@ assigns \nothing;
+    ensures ok: \result != 0 <==> (\is_finite(b) && \abs(b) <= 0x1p20);
+*/
+#define BIAS_MAX 0x1p20f
+static int bias_ok(float b) { return b >= -BIAS_MAX && b <= BIAS_MAX; }
+
+int vik_route_deepseek(uint32_t *idx, float *w, float *score, uint32_t *groups, const float *logits,
+                       const float *bias, uint32_t E, uint32_t k, uint32_t n_group, uint32_t topk_group,
+                       float rsf) {
+  float sel[VIK_MOE_EMAX], gs[VIK_MOE_GMAX], cs[VIK_MOE_EMAX];
+  uint32_t cand[VIK_MOE_EMAX], gid[VIK_MOE_GMAX], pick[VIK_MOE_KMAX], top2[2];
+  uint32_t i, j, a, g, G, C;
+  if (n_group == 0u || n_group > VIK_MOE_GMAX || E % n_group != 0u || E / n_group < 2u ||
+      topk_group == 0u || topk_group > n_group || k > topk_group * (E / n_group)) {
+    reject(idx, w, k);
+    return VIK_EDOMAIN;
+  }
+  /*@ loop invariant bounds: 0 <= i <= E;
+      loop invariant fin: \forall integer e; 0 <= e < i ==> logit_fin(logits[e]) && \is_finite(bias[e]) && \abs(bias[e]) <= 0x1p20;
+      loop assigns i;
+      loop variant E - i;
+  */
+  for (i = 0u; i < E; i++)
+    if (vik_logit_class(logits[i]) != 1 || !bias_ok(bias[i])) { reject(idx, w, k); return VIK_EDOMAIN; }
+  G = E / n_group;
+  /*@ loop invariant bounds: 0 <= i <= E;
+      loop invariant sc: \forall integer e; 0 <= e < i ==> \is_finite(score[e]) && 0 <= score[e] <= 1;
+      loop invariant sl: \forall integer e; 0 <= e < i ==> \is_finite(sel[e]) && \abs(sel[e]) <= 0x1p21;
+      loop assigns i, score[0 .. E - 1], sel[0 .. E - 1];
+      loop variant E - i;
+  */
+  for (i = 0u; i < E; i++) {
+    score[i] = vik_sigmoid(logits[i]);
+    sel[i] = biased(score[i], bias[i]);
+  }
+  /* group scores: the sum of each group's two best selection scores */
+  /*@ loop invariant bounds: 0 <= g <= n_group;
+      loop invariant gsc: \forall integer q; 0 <= q < g ==> \is_finite(gs[q]) && \abs(gs[q]) <= 0x1p22;
+      loop invariant ids: \forall integer q; 0 <= q < g ==> gid[q] == q;
+      loop assigns g, gs[0 .. n_group - 1], gid[0 .. n_group - 1], top2[0 .. 1];
+      loop variant n_group - g;
+  */
+  for (g = 0u; g < n_group; g++) {
+    //@ assert span: 0 <= g * G && g * G + G <= E;
+    vik_topk(top2, sel + g * G, G, 2u);
+    gs[g] = pair_sum(sel[g * G + top2[0]], sel[g * G + top2[1]]);
+    gid[g] = g;
+  }
+  rank_top(groups, gs, gid, n_group, topk_group);
+  /* the candidates: the experts of the chosen groups, group by group */
+  C = topk_group * G;
+  /*@ loop invariant bounds: 0 <= a <= topk_group;
+      loop invariant cand: \forall integer c; 0 <= c < a * G ==>
+                             cand[c] < E && cand[c] / G == groups[c / G] && cs[c] == sel[cand[c]];
+      loop assigns a, i, cand[0 .. C - 1], cs[0 .. C - 1];
+      loop variant topk_group - a;
+  */
+  for (a = 0u; a < topk_group; a++) {
+    /*@ loop invariant bounds: 0 <= i <= G;
+        loop invariant cand: \forall integer c; 0 <= c < a * G + i ==>
+                               cand[c] < E && cand[c] / G == groups[c / G] && cs[c] == sel[cand[c]];
+        loop assigns i, cand[0 .. C - 1], cs[0 .. C - 1];
+        loop variant G - i;
+    */
+    for (i = 0u; i < G; i++) {
+      cand[a * G + i] = groups[a] * G + i;
+      cs[a * G + i] = sel[groups[a] * G + i];
+    }
+  }
+  /*@ assert cands: \forall integer c; 0 <= c < C ==>
+                      cand[c] < E && cand[c] / G == groups[c / G] && c / G < topk_group; */
+  rank_top(pick, cs, cand, C, k);
+  float S = 0.0f;
+  /*@ loop invariant bounds: 0 <= j <= k;
+      loop invariant sum: \is_finite(S) && 0 <= S <= j * (1 + 0x1p-18);
+      loop invariant sel: \forall integer b; 0 <= b < j ==> idx[b] == cand[pick[b]];
+      loop invariant range: \forall integer b; 0 <= b < j ==> idx[b] < E;
+      loop invariant elig: \forall integer b; 0 <= b < j ==>
+                             pick[b] / G < topk_group && idx[b] / G == groups[pick[b] / G];
+      loop assigns j, S, idx[0 .. k - 1];
+      loop variant k - j;
+  */
+  for (j = 0u; j < k; j++) {
+    idx[j] = cand[pick[j]];
+    S = acc_add(S, score[idx[j]]);
+  }
+  int pos = at_least(S);                   /* false only if every chosen sigmoid is below 2^-100 */
+  /*@ loop invariant bounds: 0 <= j <= k;
+      loop invariant wts: \forall integer b; 0 <= b < j ==> \is_finite(w[b]) && 0 <= w[b] <= rsf;
+      loop assigns j, w[0 .. k - 1];
+      loop variant k - j;
+  */
+  for (j = 0u; j < k; j++) w[j] = pos ? scaled_w(share(score[idx[j]], S), rsf) : 0.0f;
+  return VIK_OK;
+}

@@ -1,0 +1,136 @@
+/* vik MoE routing: deterministic top-k and the routers of Mixtral, Qwen-MoE,
+   gpt-oss and DeepSeek-V3 (rules in ../shared/reference/README.md, moe/).
+
+   Ranking: expert a ranks before expert b iff score a > score b, or the
+   scores are equal and a < b (the lower index wins every tie, always).
+   Results are in rank order: idx[0] is the best. */
+#ifndef VIK_MOE_H
+#define VIK_MOE_H
+#include <stdint.h>
+#include "nn.h"
+
+#define VIK_MOE_EMAX 512u   /* most experts a router takes */
+#define VIK_MOE_KMAX 32u    /* most experts per token */
+
+/*@ predicate before{L}(float *s, integer a, integer b) = s[a] > s[b] || (s[a] == s[b] && a < b);
+    // the same order on entries a, b of s whose expert numbers are id[a], id[b]
+    predicate before_id{L}(float *s, uint32_t *id, integer a, integer b) =
+      s[a] > s[b] || (s[a] == s[b] && id[a] < id[b]);
+    predicate fin_row{L}(float *s, integer n) = \forall integer i; 0 <= i < n ==> \is_finite(s[i]);
+    predicate topk{L}(uint32_t *idx, float *s, integer E, integer k) =
+      (\forall integer j; 0 <= j < k ==> idx[j] < E) &&
+      (\forall integer a, b; 0 <= a < b < k ==> before(s, idx[a], idx[b])) &&
+      (\forall integer j, e; 0 <= j < k && 0 <= e < E ==>
+         (\forall integer a; 0 <= a < k ==> idx[a] != e) ==> before(s, idx[j], e));
+*/
+
+/* The k best of s[0 .. E-1] in rank order (partial selection sort over a
+   permutation of the indices). topk says: indices in range, strictly
+   decreasing in rank (so pairwise distinct), and every expert left out ranks
+   after every expert chosen. */
+/*@ requires E: 1 <= E <= VIK_MOE_EMAX;
+    requires k: 1 <= k <= E && k <= VIK_MOE_KMAX;
+    requires valid: \valid_read(s + (0 .. E - 1)) && \valid(idx + (0 .. k - 1));
+    requires sep: \separated(idx + (0 .. k - 1), s + (0 .. E - 1));
+    requires fin: fin_row(s, E);
+    assigns idx[0 .. k - 1];
+    ensures range: \forall integer j; 0 <= j < k ==> idx[j] < E;
+    ensures order: \forall integer a, b; 0 <= a < b < k ==> before(s, idx[a], idx[b]);
+    ensures best: \forall integer j, e; 0 <= j < k && 0 <= e < E ==>
+                    (\forall integer a; 0 <= a < k ==> idx[a] != e) ==> before(s, idx[j], e);
+*/
+void vik_topk(uint32_t *idx, const float *s, uint32_t E, uint32_t k);
+
+/* Mixtral (renorm != 0) and Qwen-MoE (renorm either way): score = softmax
+   over the E logits (the selection scores, written for the caller), idx =
+   top-k of score, w[j] = score[idx[j]], divided by their sum (taken in rank
+   order) when renorm. Logits: finite with |x| <= VIK_LOGIT_MAX, or -inf for
+   an expert that must get probability 0. Anything else returns VIK_EDOMAIN
+   with idx[j] = j and w[j] = 0. The sum S of the chosen probabilities is at
+   least the largest, >= 1/(E + 1) for any row with a finite logit; a row of
+   -inf only has S = 0 and gets w = 0 (the guard S >= 2^-100 also keeps the
+   division finite for the proof).
+   Selection: idx is vik_topk(score) (its contract: topk); this contract
+   does not restate it yet, because the provers did not carry topk(idx, score)
+   across the writes of w (see verified/NOTES.md). */
+/*@ requires E: 1 <= E <= VIK_MOE_EMAX;
+    requires k: 1 <= k <= E && k <= VIK_MOE_KMAX;
+    requires valid: \valid_read(logits + (0 .. E - 1)) && \valid(score + (0 .. E - 1)) &&
+                    \valid(idx + (0 .. k - 1)) && \valid(w + (0 .. k - 1));
+    requires sep: \separated(score + (0 .. E - 1), idx + (0 .. k - 1), w + (0 .. k - 1), logits + (0 .. E - 1));
+    assigns score[0 .. E - 1], idx[0 .. k - 1], w[0 .. k - 1];
+    ensures code: \result == VIK_OK || \result == VIK_EDOMAIN;
+    ensures domain: \result == VIK_OK <==> row_ok{Pre}(logits, E);
+    ensures probs: \result == VIK_OK ==> \forall integer i; 0 <= i < E ==> \is_finite(score[i]) && 0 <= score[i] <= 1;
+    ensures plain: \result == VIK_OK && renorm == 0 ==> \forall integer j; 0 <= j < k ==> w[j] == score[idx[j]];
+    ensures weights: \forall integer j; 0 <= j < k ==> \is_finite(w[j]) && 0 <= w[j] <= 1;
+    ensures error: \result == VIK_EDOMAIN ==> \forall integer j; 0 <= j < k ==> idx[j] == j && w[j] == 0;
+*/
+int vik_route_softmax_topk(uint32_t *idx, float *w, float *score, const float *logits, uint32_t E,
+                           uint32_t k, int renorm);
+
+/* gpt-oss: idx = top-k of the logits themselves, w = softmax over the k
+   chosen logits. Logits must be finite with |x| <= VIK_LOGIT_MAX; otherwise
+   VIK_EDOMAIN with idx[j] = j and w[j] = 0. */
+/*@ requires E: 1 <= E <= VIK_MOE_EMAX;
+    requires k: 1 <= k <= E && k <= VIK_MOE_KMAX;
+    requires valid: \valid_read(logits + (0 .. E - 1)) && \valid(idx + (0 .. k - 1)) && \valid(w + (0 .. k - 1));
+    requires sep: \separated(idx + (0 .. k - 1), w + (0 .. k - 1), logits + (0 .. E - 1));
+    assigns idx[0 .. k - 1], w[0 .. k - 1];
+    ensures code: \result == VIK_OK || \result == VIK_EDOMAIN;
+    ensures domain: \result == VIK_OK <==> (\forall integer i; 0 <= i < E ==> logit_fin(logits[i]));
+    ensures topk: \result == VIK_OK ==> topk(idx, logits, E, k);
+    ensures weights: \forall integer j; 0 <= j < k ==> \is_finite(w[j]) && 0 <= w[j] <= 1;
+    ensures error: \result == VIK_EDOMAIN ==> \forall integer j; 0 <= j < k ==> idx[j] == j && w[j] == 0;
+*/
+int vik_route_topk_softmax(uint32_t *idx, float *w, const float *logits, uint32_t E, uint32_t k);
+
+/* DeepSeek-V3: score[i] = sigmoid(logits[i]) (written for the caller), the
+   selection score sel[i] = score[i] + bias[i]; the E experts form n_group
+   groups of G = E / n_group consecutive experts; a group's score is the sum
+   of its two best sel (vik_topk); the topk_group best groups are chosen
+   (vik_topk, ties to the lower group) and written to groups[]; then the k
+   best sel among the experts of the chosen groups only (experts of other
+   groups can never be chosen, whatever their scores); w[j] =
+   score[idx[j]] / sum of the chosen score, times rsf (the routed scaling
+   factor). Logits finite with |x| <= VIK_LOGIT_MAX and bias finite with
+   |b| <= 2^20; otherwise, or for group sizes outside the limits below,
+   VIK_EDOMAIN with idx[j] = j, w[j] = 0.
+   Not yet in the contract (tested against a brute-force oracle of the whole
+   rule, tests/oracle_moe.h): the indices are pairwise distinct and are the
+   k best inside the chosen groups; both follow from rank_top's proved
+   contract and the candidate numbering, which the provers did not yet
+   combine (nonlinear index facts). */
+#define VIK_MOE_GMAX 64u    /* most groups */
+/*@ predicate ds_dims(integer E, integer k, integer n_group, integer topk_group) =
+      1 <= n_group <= VIK_MOE_GMAX && E % n_group == 0 && E / n_group >= 2 &&
+      1 <= topk_group <= n_group && k <= topk_group * (E / n_group);
+*/
+/*@ requires E: 1 <= E <= VIK_MOE_EMAX;
+    requires k: 1 <= k <= E && k <= VIK_MOE_KMAX;
+    requires rsf: \is_finite(rsf) && 0 < rsf <= 1024;
+    requires valid: \valid_read(logits + (0 .. E - 1)) && \valid_read(bias + (0 .. E - 1)) &&
+                    \valid(score + (0 .. E - 1)) && \valid(idx + (0 .. k - 1)) && \valid(w + (0 .. k - 1)) &&
+                    \valid(groups + (0 .. VIK_MOE_GMAX - 1));
+    requires sep: \separated(score + (0 .. E - 1), idx + (0 .. k - 1), w + (0 .. k - 1),
+                             groups + (0 .. VIK_MOE_GMAX - 1), logits + (0 .. E - 1), bias + (0 .. E - 1));
+    assigns score[0 .. E - 1], idx[0 .. k - 1], w[0 .. k - 1], groups[0 .. VIK_MOE_GMAX - 1];
+    ensures code: \result == VIK_OK || \result == VIK_EDOMAIN;
+    ensures domain_ok: \result == VIK_OK ==>
+                      (ds_dims(E, k, n_group, topk_group) &&
+                       \forall integer i; 0 <= i < E ==> logit_fin(logits[i]) && \is_finite(bias[i]) && \abs(bias[i]) <= 0x1p20);
+    ensures domain_in: (ds_dims(E, k, n_group, topk_group) &&
+                        \forall integer i; 0 <= i < E ==> logit_fin(logits[i]) && \is_finite(bias[i]) && \abs(bias[i]) <= 0x1p20)
+                       ==> \result == VIK_OK;
+    ensures scores: \result == VIK_OK ==> \forall integer i; 0 <= i < E ==> \is_finite(score[i]) && 0 <= score[i] <= 1;
+    ensures weights: \forall integer j; 0 <= j < k ==> \is_finite(w[j]) && 0 <= w[j] <= rsf;
+    ensures range: \forall integer j; 0 <= j < k ==> idx[j] < E;
+    ensures eligible: \result == VIK_OK ==> \forall integer j; 0 <= j < k ==>
+                        \exists integer a; 0 <= a < topk_group && groups[a] == idx[j] / (E / n_group);
+    ensures error: \result == VIK_EDOMAIN ==> \forall integer j; 0 <= j < k ==> idx[j] == j && w[j] == 0;
+*/
+int vik_route_deepseek(uint32_t *idx, float *w, float *score, uint32_t *groups, const float *logits,
+                       const float *bias, uint32_t E, uint32_t k, uint32_t n_group, uint32_t topk_group,
+                       float rsf);
+
+#endif
