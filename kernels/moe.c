@@ -9,9 +9,12 @@
     ensures rank: \result != 0 <==> (sa > sb || (sa == sb && a < b));
 */
 static int ahead(float sa, float sb, uint32_t a, uint32_t b) {
-  if (sa > sb) return 1;                   /* one comparison per path: each proves alone */
-  if (sa == sb) return a < b;
-  return 0;
+  /* one comparison per path, and no C ==: IEEE == on floats is not the
+     ACSL == of the contract to the provers; finite values that are neither
+     > nor < are equal */
+  if (sa > sb) return 1;
+  if (sa < sb) return 0;
+  return a < b;
 }
 
 void vik_topk(uint32_t *idx, const float *s, uint32_t E, uint32_t k) {
@@ -244,10 +247,15 @@ static float scaled_w(float w, float rsf) {
 }
 
 /*@ assigns \nothing;
-    ensures ok: \result != 0 <==> (\is_finite(b) && \abs(b) <= 0x1p20);
+    ensures ok: \result != 0 <==> (\is_finite(b) && -0x1p20 <= b <= 0x1p20);
 */
 #define BIAS_MAX 0x1p20f
-static int bias_ok(float b) { return b >= -BIAS_MAX && b <= BIAS_MAX; }
+static int bias_ok(float b) {
+  if (vik_logit_class(b) != 1) return 0;   /* NaN, inf: the class says so where the proof sees it */
+  if (b < -BIAS_MAX) return 0;
+  if (b > BIAS_MAX) return 0;
+  return 1;
+}
 
 /* every logit finite within VIK_LOGIT_MAX and every bias within 2^20 */
 /*@ requires E: 1 <= E <= VIK_MOE_EMAX;

@@ -32,7 +32,7 @@
     requires k: 1 <= k <= E;
     requires valid: \valid_read(s + (0 .. E - 1)) && \valid(idx + (0 .. k - 1));
     requires sep: \separated(idx + (0 .. k - 1), s + (0 .. E - 1));
-    requires fin: fin_row(s, E);
+    requires fin: \forall integer i; 0 <= i < E ==> \is_finite(s[i]);
     assigns idx[0 .. k - 1];
     ensures range: \forall integer j; 0 <= j < k ==> idx[j] < E;
     ensures order: \forall integer a, b; 0 <= a < b < k ==> before(s, idx[a], idx[b]);
