@@ -44,11 +44,19 @@ wp_run nn.log kernels/nn.c -wp-skip-fct $NNSPLIT -wp-prop=-@lemma -wp-prover z3w
 wp_run nnsplit.log kernels/nn.c -wp-fct $NNSPLIT -wp-split -wp-prop=-@lemma -wp-prover z3wp,cvc5,gappa -wp-timeout 20
 wp_run moe.log kernels/moe.c -wp-prop=-@lemma -wp-prover z3wp,cvc5,gappa -wp-timeout 20
 wp_run attn.log kernels/attn.c -wp-prop=-@lemma -wp-prover z3wp,cvc5,gappa -wp-timeout 20
+# the model loader's parsers of untrusted bytes (integers and indices only:
+# no float goals but the config's two numbers) and the forward pass
+wp_run json.log kernels/json.c -wp-prop=-@lemma -wp-prover z3wp,cvc5 -wp-timeout 20
+wp_run safetensors.log kernels/safetensors.c -wp-prop=-@lemma -wp-prover z3wp,cvc5 -wp-timeout 20
+wp_run config.log kernels/config.c -wp-prop=-@lemma -wp-prover z3wp,cvc5,gappa -wp-timeout 20
+wp_run ffn.log kernels/ffn.c -wp-prop=-@lemma -wp-prover z3wp,cvc5,gappa -wp-timeout 20
+wp_run model.log kernels/model.c -wp-prop=-@lemma -wp-prover z3wp,cvc5,gappa -wp-timeout 20
 # lemmas of spec/: the grid lemmas are proved by a case split over the exponent
 wp_run lemma.log "$(ls kernels/*.c)" -wp-prop=@lemma -wp-prover z3wp,cvc5 -wp-auto wp:range
 # every kernels/*.c must have had its own run (the lemma run parses them all)
 for f in kernels/*.c; do
-  cat $B/formats.log $B/mx.log $B/linear.log $B/nn.log $B/moe.log $B/attn.log | grep -q "Parsing $f" ||
+  cat $B/formats.log $B/mx.log $B/linear.log $B/nn.log $B/moe.log $B/attn.log $B/json.log \
+    $B/safetensors.log $B/config.log $B/ffn.log $B/model.log | grep -q "Parsing $f" ||
     { echo "prove: $f is in no run of proofs/prove.sh"; fail=1; }
 done
 python3 proofs/ledger.py $B/report.txt verified/ledger.txt || fail=1

@@ -1,0 +1,400 @@
+/* vik config.json reader (see config.h). */
+#include "config.h"
+
+/* field numbers (also the *field of an error) */
+#define F_ARCH 0u
+#define F_VOCAB 1u
+#define F_DIM 2u
+#define F_LAYERS 3u
+#define F_HEADS 4u
+#define F_KV 5u
+#define F_HEAD_DIM 6u
+#define F_HIDDEN 7u
+#define F_EXPERTS 8u
+#define F_TOPK 9u
+#define F_MAXPOS 10u
+#define F_WINDOW 11u
+#define F_EPS 12u
+#define F_ROPE 13u
+#define F_THETA 14u
+#define F_TIE 15u
+#define F_ACT 16u
+#define F_ABIAS 17u
+#define F_MBIAS 18u
+#define F_ROPE_TYPE 19u
+
+const char *vik_config_field_name(uint32_t f) {
+  switch (f) {
+  case F_ARCH: return "architectures";
+  case F_VOCAB: return "vocab_size";
+  case F_DIM: return "hidden_size";
+  case F_LAYERS: return "num_hidden_layers";
+  case F_HEADS: return "num_attention_heads";
+  case F_KV: return "num_key_value_heads";
+  case F_HEAD_DIM: return "head_dim";
+  case F_HIDDEN: return "intermediate_size";
+  case F_EXPERTS: return "num_local_experts";
+  case F_TOPK: return "num_experts_per_tok";
+  case F_MAXPOS: return "max_position_embeddings";
+  case F_WINDOW: return "sliding_window";
+  case F_EPS: return "rms_norm_eps";
+  case F_ROPE: return "rope_parameters";
+  case F_THETA: return "rope_theta";
+  case F_TIE: return "tie_word_embeddings";
+  case F_ACT: return "hidden_act";
+  case F_ABIAS: return "attention_bias";
+  case F_MBIAS: return "mlp_bias";
+  case F_ROPE_TYPE: return "rope_parameters.rope_type";
+  default: return "?";
+  }
+}
+
+const char *vik_config_strerror(int code) {
+  switch (code) {
+  case VIK_CFG_OK: return "ok";
+  case VIK_CFG_ESYNTAX: return "config.json is not a valid JSON object";
+  case VIK_CFG_EARCH: return "unknown architecture (supported: LlamaForCausalLM, MixtralForCausalLM)";
+  case VIK_CFG_EMISSING: return "required field missing";
+  case VIK_CFG_ETYPE: return "field of the wrong type, or repeated";
+  case VIK_CFG_ERANGE: return "value outside the supported limits";
+  case VIK_CFG_EUNSUP: return "unsupported feature";
+  default: return "unknown error";
+  }
+}
+
+const char *vik_arch_name(uint32_t arch) {
+  if (arch == VIK_ARCH_LLAMA) return "LlamaForCausalLM";
+  if (arch == VIK_ARCH_MIXTRAL) return "MixtralForCausalLM";
+  return "?";
+}
+
+/* The field number of the key s[a .. b-1] (quotes included), or
+   VIK_CFG_NFIELDS for a key this reader skips. */
+/*@ requires n: n <= VIK_JSON_NMAX && a + 2 <= b <= n;
+    requires valid: \valid_read(s + (0 .. n - 1));
+    assigns \nothing;
+    ensures range: \result <= VIK_CFG_NFIELDS;
+*/
+static uint32_t key_id(const uint8_t *s, uint32_t n, uint32_t a, uint32_t b) {
+  if (vik_json_str_eq(s, n, a, b, "architectures", 13u)) return F_ARCH;
+  if (vik_json_str_eq(s, n, a, b, "vocab_size", 10u)) return F_VOCAB;
+  if (vik_json_str_eq(s, n, a, b, "hidden_size", 11u)) return F_DIM;
+  if (vik_json_str_eq(s, n, a, b, "num_hidden_layers", 17u)) return F_LAYERS;
+  if (vik_json_str_eq(s, n, a, b, "num_attention_heads", 19u)) return F_HEADS;
+  if (vik_json_str_eq(s, n, a, b, "num_key_value_heads", 19u)) return F_KV;
+  if (vik_json_str_eq(s, n, a, b, "head_dim", 8u)) return F_HEAD_DIM;
+  if (vik_json_str_eq(s, n, a, b, "intermediate_size", 17u)) return F_HIDDEN;
+  if (vik_json_str_eq(s, n, a, b, "num_local_experts", 17u)) return F_EXPERTS;
+  if (vik_json_str_eq(s, n, a, b, "num_experts_per_tok", 19u)) return F_TOPK;
+  if (vik_json_str_eq(s, n, a, b, "max_position_embeddings", 23u)) return F_MAXPOS;
+  if (vik_json_str_eq(s, n, a, b, "sliding_window", 14u)) return F_WINDOW;
+  if (vik_json_str_eq(s, n, a, b, "rms_norm_eps", 12u)) return F_EPS;
+  if (vik_json_str_eq(s, n, a, b, "rope_parameters", 15u)) return F_ROPE;
+  if (vik_json_str_eq(s, n, a, b, "rope_theta", 10u)) return F_THETA;
+  if (vik_json_str_eq(s, n, a, b, "tie_word_embeddings", 19u)) return F_TIE;
+  if (vik_json_str_eq(s, n, a, b, "hidden_act", 10u)) return F_ACT;
+  if (vik_json_str_eq(s, n, a, b, "attention_bias", 14u)) return F_ABIAS;
+  if (vik_json_str_eq(s, n, a, b, "mlp_bias", 8u)) return F_MBIAS;
+  return VIK_CFG_NFIELDS;
+}
+
+/* A positive number v in [lo, hi] as a float (v = mant 10^e10, computed in
+   double: exact powers of ten up to 10^22, one rounding each step above);
+   0 when v is negative, zero or outside [10^-80, 10^60] or [lo, hi]. */
+/*@ requires lo: \is_finite(lo) && 0x1p-60 <= lo;
+    requires hi: \is_finite(hi) && lo <= hi <= 0x1p100;
+    requires v: v.mant < 10 * VIK_JSON_MANT_CAP && -VIK_JSON_E10_MAX <= v.e10 <= VIK_JSON_E10_MAX;
+    requires valid: \valid(out);
+    assigns *out;
+    ensures bool: \result == 0 || \result == 1;
+    ensures range: \result == 1 ==> \is_finite(*out) && lo <= *out <= hi;
+*/
+static int num_in(vik_json_num v, double lo, double hi, float *out) {
+  double x = (double)v.mant, p = 1.0;
+  int32_t e = v.e10 < 0 ? -v.e10 : v.e10, k;
+  *out = 0.0f;
+  if (v.neg || v.mant == 0u || v.e10 < -80 || v.e10 > 60) return 0;
+  /*@ loop invariant bounds: 0 <= k <= e <= 80;
+      loop invariant p: \is_finite(p) && 1 <= p <= 1e80;
+      loop assigns k, p;
+      loop variant e - k;
+  */
+  for (k = 0; k < e; k++) {
+    p = p * 10.0;
+    if (p > 1e80) p = 1e80;                /* never acts but for rounding: the bound the proof carries */
+  }
+  //@ assert x: \is_finite(x) && 0 <= x <= 1e19;
+  x = v.e10 >= 0 ? x * p : x / p;
+  if (!(x >= lo && x <= hi)) return 0;
+  *out = (float)x;
+  return (double)*out >= lo && (double)*out <= hi;
+}
+
+/* Parsed values: u[f] for integer fields, num[f] for the two numbers,
+   have bit f when field f was given (null counts as not given). */
+typedef struct {
+  uint64_t u[VIK_CFG_NFIELDS];
+  vik_json_num num[VIK_CFG_NFIELDS];
+  uint32_t have;
+  uint32_t arch;
+} cfg_raw;
+
+/* A value of field f at s[i] into r. Returns the index after it, or
+   VIK_JSON_BAD with *code. */
+/*@ requires n: n <= VIK_JSON_NMAX && i <= n && f < VIK_CFG_NFIELDS;
+    requires valid: \valid_read(s + (0 .. n - 1)) && \valid(r) && \valid(code);
+    requires sep: \separated(r, code, s + (0 .. n - 1));
+    assigns r->u[f], r->num[f], r->have, r->arch, *code;
+    ensures ok: json_ok(\result, i, n);
+    ensures code: 0 < *code < VIK_CFG_NCODES;
+*/
+static uint32_t field_value(const uint8_t *s, uint32_t n, uint32_t i, uint32_t f, cfg_raw *r, int *code) {
+  uint32_t j = vik_json_ws(s, n, i), e, esc;
+  *code = VIK_CFG_ETYPE;
+  if (j >= n) return VIK_JSON_BAD;
+  if (vik_json_lit(s, n, j, "null", 4u) && f != F_ARCH && f != F_ROPE) return j + 4u;  /* as if absent */
+  if (f == F_ARCH) {
+    uint32_t k;
+    if (s[j] != '[') return VIK_JSON_BAD;
+    k = vik_json_ws(s, n, j + 1u);
+    e = vik_json_string(s, n, k, &esc);
+    if (e == VIK_JSON_BAD) return VIK_JSON_BAD;
+    if (!esc && vik_json_str_eq(s, n, k, e, "LlamaForCausalLM", 16u)) r->arch = VIK_ARCH_LLAMA;
+    else if (!esc && vik_json_str_eq(s, n, k, e, "MixtralForCausalLM", 18u)) r->arch = VIK_ARCH_MIXTRAL;
+    else r->arch = 0u;
+    r->have |= 1u << f;
+    return vik_json_skip(s, n, j);         /* the whole array, checked */
+  }
+  if (f == F_EPS || f == F_THETA) {
+    e = vik_json_number(s, n, j, &r->num[f]);
+    if (e != VIK_JSON_BAD) r->have |= 1u << f;
+    return e;
+  }
+  if (f == F_TIE || f == F_ABIAS || f == F_MBIAS) {
+    if (vik_json_lit(s, n, j, "true", 4u)) {
+      r->u[f] = 1u;
+      r->have |= 1u << f;
+      return j + 4u;
+    }
+    if (vik_json_lit(s, n, j, "false", 5u)) {
+      r->u[f] = 0u;
+      r->have |= 1u << f;
+      return j + 5u;
+    }
+    return VIK_JSON_BAD;
+  }
+  if (f == F_ACT || f == F_ROPE_TYPE) {
+    e = vik_json_string(s, n, j, &esc);
+    if (e == VIK_JSON_BAD) return VIK_JSON_BAD;
+    if (esc || (f == F_ACT && !vik_json_str_eq(s, n, j, e, "silu", 4u)) ||
+        (f == F_ROPE_TYPE && !vik_json_str_eq(s, n, j, e, "default", 7u))) {
+      *code = VIK_CFG_EUNSUP;
+      return VIK_JSON_BAD;
+    }
+    r->have |= 1u << f;
+    return e;
+  }
+  if (f == F_ROPE) return VIK_JSON_BAD;    /* an object: read by the caller */
+  e = vik_json_uint(s, n, j, &r->u[f]);
+  if (e == VIK_JSON_BAD) return VIK_JSON_BAD;
+  if (r->u[f] > 0x7FFFFFFFu) {
+    *code = VIK_CFG_ERANGE;
+    return VIK_JSON_BAD;
+  }
+  r->have |= 1u << f;
+  return e;
+}
+
+/* The members of the top-level object starting at s[i] (whitespace, then
+   '{'). rope_parameters, an object, is read in the same loop (nested = 1
+   until its closing brace; no recursion): there only rope_theta and
+   rope_type are read, other members are skipped. */
+/*@ requires n: n <= VIK_JSON_NMAX && i <= n;
+    requires valid: \valid_read(s + (0 .. n - 1)) && \valid(r) && \valid(code) && \valid(field) && \valid(at);
+    requires sep: \separated(r, code, field, at, s + (0 .. n - 1));
+    assigns *r, *code, *field, *at;
+    ensures ok: json_ok(\result, i, n);
+    ensures code: 0 < *code < VIK_CFG_NCODES;
+    ensures field: *field < VIK_CFG_NFIELDS;
+    ensures at: *at <= n;
+*/
+static uint32_t members(const uint8_t *s, uint32_t n, uint32_t i, cfg_raw *r, int *code, uint32_t *field,
+                        uint32_t *at) {
+  uint32_t j, a, b, esc;
+  int nested = 0;
+  *code = VIK_CFG_ESYNTAX;
+  *field = 0u;
+  i = vik_json_ws(s, n, i);
+  *at = i;
+  if (i >= n || s[i] != '{') return VIK_JSON_BAD;
+  j = vik_json_ws(s, n, i + 1u);
+  if (j < n && s[j] == '}') return j + 1u;
+  i++;
+  /*@ loop invariant bounds: \at(i, Pre) < i <= n;
+      loop invariant nested: nested == 0 || nested == 1;
+      loop invariant code: 0 < *code < VIK_CFG_NCODES;
+      loop invariant field: *field < VIK_CFG_NFIELDS;
+      loop invariant at: *at <= n;
+      loop assigns i, j, a, b, esc, nested, *r, *code, *field, *at;
+      loop variant n - i;
+  */
+  for (;;) {
+    *at = i;
+    *code = VIK_CFG_ESYNTAX;
+    j = vik_json_key(s, n, i, &a, &b, &esc);
+    if (j == VIK_JSON_BAD) return VIK_JSON_BAD;
+    *at = a;
+    uint32_t f = esc ? VIK_CFG_NFIELDS : key_id(s, n, a, b);
+    if (nested) {                          /* inside rope_parameters */
+      if (f == F_THETA) {
+      } else if (!esc && vik_json_str_eq(s, n, a, b, "rope_type", 9u)) {
+        f = F_ROPE_TYPE;
+      } else {
+        f = VIK_CFG_NFIELDS;
+      }
+    }
+    if (f < VIK_CFG_NFIELDS && (r->have >> f) & 1u) {
+      *field = f;
+      *code = VIK_CFG_ETYPE;               /* repeated */
+      return VIK_JSON_BAD;
+    }
+    if (f == VIK_CFG_NFIELDS) {
+      j = vik_json_skip(s, n, j);
+      if (j == VIK_JSON_BAD) return VIK_JSON_BAD;
+    } else if (f == F_ROPE) {
+      uint32_t k = vik_json_ws(s, n, j);
+      *field = f;
+      *code = VIK_CFG_ETYPE;
+      if (k >= n || s[k] != '{') return VIK_JSON_BAD;
+      r->have |= 1u << F_ROPE;
+      j = vik_json_ws(s, n, k + 1u);
+      if (j >= n || s[j] != '}') {         /* enter the nested object */
+        nested = 1;
+        i = k + 1u;
+        continue;
+      }
+      j++;                                 /* empty */
+    } else {
+      *field = f;
+      j = field_value(s, n, j, f, r, code);
+      if (j == VIK_JSON_BAD) return VIK_JSON_BAD;
+    }
+    *code = VIK_CFG_ESYNTAX;
+    i = vik_json_ws(s, n, j);
+    *at = i;
+    if (i >= n) return VIK_JSON_BAD;
+    if (s[i] == '}' && nested) {           /* rope_parameters ends */
+      nested = 0;
+      i = vik_json_ws(s, n, i + 1u);
+      *at = i;
+      if (i >= n) return VIK_JSON_BAD;
+    }
+    if (s[i] == '}') return i + 1u;
+    if (s[i] != ',') return VIK_JSON_BAD;
+    i++;
+  }
+}
+
+/* Field f required and in [lo, hi] (hi <= 2^31). */
+/*@ requires f: f < VIK_CFG_NFIELDS;
+    requires valid: \valid_read(r) && \valid(field) && \valid(v);
+    requires sep: \separated(field, v, r);
+    assigns *field, *v;
+    ensures code: \result == VIK_CFG_OK || \result == VIK_CFG_EMISSING || \result == VIK_CFG_ERANGE;
+    ensures ok: \result == VIK_CFG_OK ==> lo <= *v <= hi;
+    ensures field: *field == f;
+*/
+static int need(const cfg_raw *r, uint32_t f, uint32_t lo, uint32_t hi, uint32_t *field, uint32_t *v) {
+  *field = f;
+  *v = 0u;
+  if (((r->have >> f) & 1u) == 0u) return VIK_CFG_EMISSING;
+  if (r->u[f] < lo || r->u[f] > hi) return VIK_CFG_ERANGE;
+  *v = (uint32_t)r->u[f];
+  return VIK_CFG_OK;
+}
+
+/* Field f if given (in [lo, hi]), else def. */
+/*@ requires f: f < VIK_CFG_NFIELDS && lo <= def <= hi;
+    requires valid: \valid_read(r) && \valid(field) && \valid(v);
+    requires sep: \separated(field, v, r);
+    assigns *field, *v;
+    ensures code: \result == VIK_CFG_OK || \result == VIK_CFG_ERANGE;
+    ensures ok: \result == VIK_CFG_OK ==> lo <= *v <= hi;
+    ensures field: *field == f;
+*/
+static int opt(const cfg_raw *r, uint32_t f, uint32_t lo, uint32_t hi, uint32_t def, uint32_t *field,
+               uint32_t *v) {
+  *field = f;
+  *v = def;
+  if (((r->have >> f) & 1u) == 0u) return VIK_CFG_OK;
+  if (r->u[f] < lo || r->u[f] > hi) return VIK_CFG_ERANGE;
+  *v = (uint32_t)r->u[f];
+  return VIK_CFG_OK;
+}
+
+int vik_config_parse(const uint8_t *s, uint32_t n, vik_config *c, uint32_t *at, uint32_t *field) {
+  cfg_raw r;
+  uint32_t k, e, hd;
+  int code;
+  /*@ loop invariant bounds: 0 <= k <= VIK_CFG_NFIELDS;
+      loop assigns k, r.u[0 .. VIK_CFG_NFIELDS - 1], r.num[0 .. VIK_CFG_NFIELDS - 1];
+      loop variant VIK_CFG_NFIELDS - k;
+  */
+  for (k = 0u; k < VIK_CFG_NFIELDS; k++) {
+    r.u[k] = 0u;
+    r.num[k].mant = 0u;
+    r.num[k].e10 = 0;
+    r.num[k].neg = 0;
+  }
+  r.have = 0u;
+  r.arch = 0u;
+  c->arch = 0u;
+  c->vocab = c->dim = c->n_layers = c->n_heads = c->n_kv_heads = c->head_dim = c->hidden = 0u;
+  c->n_experts = c->top_k = c->max_pos = c->window = c->tie = 0u;
+  c->eps = 1e-6f;
+  c->theta = 10000.0f;
+  *at = 0u;
+  *field = 0u;
+  e = members(s, n, 0u, &r, &code, field, at);
+  if (e == VIK_JSON_BAD) return code;
+  *at = vik_json_ws(s, n, e);
+  if (*at != n) return VIK_CFG_ESYNTAX;    /* trailing text */
+  *field = F_ARCH;
+  if (((r.have >> F_ARCH) & 1u) == 0u || r.arch == 0u) return VIK_CFG_EARCH;
+  c->arch = r.arch;
+  if ((code = need(&r, F_VOCAB, 1u, VIK_CFG_VOCAB_MAX, field, &c->vocab)) != VIK_CFG_OK) return code;
+  if ((code = need(&r, F_DIM, 1u, VIK_CFG_DIM_MAX, field, &c->dim)) != VIK_CFG_OK) return code;
+  if ((code = need(&r, F_LAYERS, 1u, VIK_CFG_LAYERS_MAX, field, &c->n_layers)) != VIK_CFG_OK) return code;
+  if ((code = need(&r, F_HEADS, 1u, VIK_CFG_HEADS_MAX, field, &c->n_heads)) != VIK_CFG_OK) return code;
+  if ((code = opt(&r, F_KV, 1u, VIK_CFG_HEADS_MAX, c->n_heads, field, &c->n_kv_heads)) != VIK_CFG_OK)
+    return code;
+  if (c->n_kv_heads > c->n_heads || c->n_heads % c->n_kv_heads != 0u) return VIK_CFG_ERANGE;
+  *field = F_HEAD_DIM;
+  hd = c->dim / c->n_heads;
+  if (((r.have >> F_HEAD_DIM) & 1u) == 0u && c->dim % c->n_heads != 0u) return VIK_CFG_ERANGE;
+  if ((code = opt(&r, F_HEAD_DIM, 2u, 1024u, hd >= 2u && hd <= 1024u ? hd : 2u, field, &c->head_dim)) !=
+      VIK_CFG_OK)
+    return code;
+  if (c->head_dim % 2u != 0u || c->head_dim < 2u || (uint64_t)c->n_heads * c->head_dim > VIK_CFG_DIM_MAX)
+    return VIK_CFG_ERANGE;
+  if ((code = need(&r, F_HIDDEN, 1u, VIK_CFG_DIM_MAX, field, &c->hidden)) != VIK_CFG_OK) return code;
+  if (c->arch == VIK_ARCH_MIXTRAL) {
+    if ((code = need(&r, F_EXPERTS, 1u, 512u, field, &c->n_experts)) != VIK_CFG_OK) return code;
+    if ((code = need(&r, F_TOPK, 1u, 32u, field, &c->top_k)) != VIK_CFG_OK) return code;
+    if (c->top_k > c->n_experts) return VIK_CFG_ERANGE;
+  }
+  if ((code = opt(&r, F_MAXPOS, 1u, 0x7FFFFFFFu, 2048u, field, &c->max_pos)) != VIK_CFG_OK) return code;
+  if ((code = opt(&r, F_WINDOW, 0u, VIK_CFG_CTX_MAX, 0u, field, &c->window)) != VIK_CFG_OK) return code;
+  if ((code = opt(&r, F_TIE, 0u, 1u, 0u, field, &c->tie)) != VIK_CFG_OK) return code;
+  *field = F_ABIAS;
+  if (r.u[F_ABIAS] != 0u) return VIK_CFG_EUNSUP;
+  *field = F_MBIAS;
+  if (r.u[F_MBIAS] != 0u) return VIK_CFG_EUNSUP;
+  *field = F_EPS;
+  if (((r.have >> F_EPS) & 1u) != 0u && !num_in(r.num[F_EPS], 0x1p-40, 1.0, &c->eps)) return VIK_CFG_ERANGE;
+  *field = F_THETA;
+  if (((r.have >> F_THETA) & 1u) != 0u && !num_in(r.num[F_THETA], 1.0, 0x1p40, &c->theta))
+    return VIK_CFG_ERANGE;
+  *field = 0u;
+  return VIK_CFG_OK;
+}

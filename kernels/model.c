@@ -1,0 +1,366 @@
+/* vik forward pass (see model.h): the whole Llama / Mixtral pass in one file. */
+#include "model.h"
+
+const char *vik_model_strerror(int code) {
+  switch (code) {
+  case VIK_OK: return "ok";
+  case VIK_EDOMAIN: return "router or attention input outside the softmax domain";
+  case VIK_ETOKEN: return "token id >= vocabulary size";
+  case VIK_ECTX: return "position past the context size";
+  case VIK_ERANGE: return "activation outside the proven range (finite, |x| <= 2^20)";
+  case VIK_EARG: return "bad token count (0 or above the planned maximum) or sizes past the limits";
+  default: return "unknown error";
+  }
+}
+
+int vik_model_plan(const vik_config *c, uint32_t S, uint32_t Tmax, vik_plan *p) {
+  uint64_t L = c->n_layers, H = c->n_heads, G = c->n_kv_heads, D = c->head_dim, d = c->dim, hid = c->hidden;
+  uint64_t V = c->vocab, E = c->n_experts, K = c->top_k, T = Tmax, o = 0u, cache;
+  p->S = S;
+  p->Tmax = Tmax;
+  p->nf = p->nu = 0u;
+  p->kc = p->vc = p->x = p->xb = p->qt = p->kt = p->vt = p->qh = p->ah = p->ff = p->att = 0u;
+  p->h1 = p->h3 = p->xg = p->yg = p->eo = p->rl = p->score = p->wts = p->aw = p->logits = 0u;
+  p->idx = p->cnt = p->off = p->list = 0u;
+  if (S == 0u || Tmax == 0u || Tmax > S || S > VIK_CTX_MAX) return VIK_EARG;
+  if (G * S * D > VIK_MAT_MAX || H * T * D > VIK_MAT_MAX || T * d > VIK_MAT_MAX || T * hid > VIK_MAT_MAX ||
+      T * V > VIK_MAT_MAX || T * K * d > VIK_MAT_MAX || T * E > VIK_MAT_MAX || hid * d > VIK_MAT_MAX ||
+      V * d > VIK_MAT_MAX || H * D * d > VIK_MAT_MAX)
+    return VIK_EARG;
+  cache = L * G * S * D;                   /* <= 2^10 2^30 */
+  p->kc = o;
+  o += cache;
+  p->vc = o;
+  o += cache;
+  p->x = o;
+  o += T * d;
+  p->xb = o;
+  o += T * d;
+  p->qt = o;
+  o += T * H * D;
+  p->kt = o;
+  o += T * G * D;
+  p->vt = o;
+  o += T * G * D;
+  p->qh = o;
+  o += T * H * D;
+  p->ah = o;
+  o += T * H * D;
+  p->att = o;
+  o += T * H * D;
+  p->ff = o;
+  o += T * d;
+  p->h1 = o;
+  o += T * hid;
+  p->h3 = o;
+  o += T * hid;
+  p->xg = o;
+  o += T * d;
+  p->yg = o;
+  o += T * d;
+  p->eo = o;
+  o += T * K * d;
+  p->rl = o;
+  o += T * E;
+  p->score = o;
+  o += E;
+  p->wts = o;
+  o += T * K;
+  p->aw = o;
+  o += S;
+  p->logits = o;
+  o += T * V;
+  p->nf = o;
+  p->idx = 0u;
+  p->cnt = T * K;
+  p->off = T * K + E;
+  p->list = T * K + 2u * E + 1u;
+  p->nu = 2u * T * K + 2u * E + 1u;
+  if (p->nf > 0x10000000000ull) return VIK_EARG;
+  return VIK_OK;
+}
+
+void vik_model_reset(const vik_model *m, const vik_plan *p, float *fa) {
+  uint64_t i, n = 2u * (p->vc - p->kc);
+  (void)m;
+  /*@ loop invariant bounds: 0 <= i <= n;
+      loop invariant zero: \forall integer q; 0 <= q < i ==> fa[p->kc + q] == 0;
+      loop assigns i, fa[p->kc .. p->vc + (p->vc - p->kc) - 1];
+      loop variant n - i;
+  */
+  for (i = 0u; i < n; i++) fa[p->kc + i] = 0.0f;
+}
+
+/* ---- small steps of the pass ---- */
+
+/* y row t = RMSNorm(x row t) with weight w, for T rows of n. */
+/*@ requires dims: 1 <= T && 1 <= n <= VIK_NN_MAX && T * n <= VIK_MAT_MAX;
+    requires eps: \is_finite(eps) && 0x1p-40 <= eps <= 1;
+    requires valid: \valid_read(x + (0 .. T * n - 1)) && \valid(y + (0 .. T * n - 1)) && \valid_read(w + (0 .. n - 1));
+    requires sep: \separated(y + (0 .. T * n - 1), x + (0 .. T * n - 1), w + (0 .. n - 1));
+    requires bounded: act_ok(x, T * n) && bounded_f32(w, n);
+    assigns y[0 .. T * n - 1], __fc_errno;
+    ensures code: \result == VIK_OK || \result == VIK_ERANGE;
+    ensures ok: \result == VIK_OK ==> act_ok(y, T * n);
+*/
+static int norm_rows(float *y, const float *x, const float *w, uint32_t T, uint32_t n, float eps) {
+  uint32_t t;
+  /*@ loop invariant bounds: 0 <= t <= T;
+      loop assigns t, y[0 .. T * n - 1], __fc_errno;
+      loop variant T - t;
+  */
+  for (t = 0u; t < T; t++) vik_rmsnorm(y + t * n, x + t * n, w, n, eps);
+  return vik_act_ok(y, T * n);
+}
+
+/* RoPE on T rows of H heads of D, row t at position pos0 + t. */
+/*@ requires dims: 1 <= T && 1 <= H && 2 <= D <= VIK_HEAD_DIM_MAX && D % 2 == 0 && H * D <= 65536 &&
+                   T * H * D <= VIK_MAT_MAX && pos0 + T <= S;
+    requires valid: \valid(x + (0 .. T * H * D - 1)) && \valid_read(c + (0 .. S * (D / 2) - 1)) &&
+                    \valid_read(s + (0 .. S * (D / 2) - 1));
+    requires sep: \separated(x + (0 .. T * H * D - 1), c + (0 .. S * (D / 2) - 1), s + (0 .. S * (D / 2) - 1));
+    requires unit: \forall integer i; 0 <= i < S * (D / 2) ==>
+                     \is_finite(c[i]) && \abs(c[i]) <= 1 && \is_finite(s[i]) && \abs(s[i]) <= 1;
+    requires bounded: act_ok(x, T * H * D);
+    assigns x[0 .. T * H * D - 1];
+    ensures code: \result == VIK_OK || \result == VIK_ERANGE;
+    ensures ok: \result == VIK_OK ==> act_ok(x, T * H * D);
+*/
+static int rope_rows(float *x, uint32_t T, uint32_t H, uint32_t D, uint32_t pos0, uint32_t S, const float *c,
+                     const float *s) {
+  uint32_t t, hd = D / 2u;
+  (void)S;                                 /* only the contract uses it */
+  /*@ loop invariant bounds: 0 <= t <= T;
+      loop assigns t, x[0 .. T * H * D - 1];
+      loop variant T - t;
+  */
+  for (t = 0u; t < T; t++) {
+    uint32_t r = (pos0 + t) * hd;
+    if (vik_act_ok(x + t * H * D, H * D) != VIK_OK) return VIK_ERANGE;
+    vik_rope(x + t * H * D, H, D, c + r, s + r, 1);
+  }
+  return vik_act_ok(x, T * H * D);
+}
+
+/* dst[b, a, :] = src[a, b, :] for a < A, b < B, rows of D. */
+/*@ requires dims: 1 <= A && 1 <= B && 1 <= D && A * B * D <= VIK_MAT_MAX;
+    requires valid: \valid_read(src + (0 .. A * B * D - 1)) && \valid(dst + (0 .. A * B * D - 1));
+    requires sep: \separated(dst + (0 .. A * B * D - 1), src + (0 .. A * B * D - 1));
+    assigns dst[0 .. A * B * D - 1];
+*/
+static void transpose(float *dst, const float *src, uint32_t A, uint32_t B, uint32_t D) {
+  uint32_t a, b, i;
+  /*@ loop invariant bounds: 0 <= a <= A;
+      loop assigns a, b, i, dst[0 .. A * B * D - 1];
+      loop variant A - a;
+  */
+  for (a = 0u; a < A; a++)
+    /*@ loop invariant bounds: 0 <= b <= B;
+        loop assigns b, i, dst[0 .. A * B * D - 1];
+        loop variant B - b;
+    */
+    for (b = 0u; b < B; b++)
+      /*@ loop invariant bounds: 0 <= i <= D;
+          loop assigns i, dst[0 .. A * B * D - 1];
+          loop variant D - i;
+      */
+      for (i = 0u; i < D; i++) {
+        //@ assert in_dst: 0 <= b * A + a < B * A && 0 <= (b * A + a) * D + i < (B * A) * D;
+        //@ assert in_src: 0 <= a * B + b < A * B && 0 <= (a * B + b) * D + i < (A * B) * D;
+        dst[(b * A + a) * D + i] = src[(a * B + b) * D + i];
+      }
+}
+
+/* Rows t of kv [T, G, D] into the cache [G, S, D] at positions pos0 + t;
+   the cache keeps holding checked activations only. */
+/*@ requires dims: 1 <= T && 1 <= G && 1 <= D && pos0 + T <= S && G * S * D <= VIK_MAT_MAX && T * G * D <= VIK_MAT_MAX;
+    requires valid: \valid_read(kv + (0 .. T * G * D - 1)) && \valid(cache + (0 .. G * S * D - 1));
+    requires sep: \separated(cache + (0 .. G * S * D - 1), kv + (0 .. T * G * D - 1));
+    requires bounded: act_ok(kv, T * G * D) && act_ok(cache, G * S * D);
+    assigns cache[0 .. G * S * D - 1];
+    ensures bounded: act_ok(cache, G * S * D);
+*/
+static void to_cache(float *cache, const float *kv, uint32_t T, uint32_t G, uint32_t D, uint32_t pos0,
+                     uint32_t S) {
+  uint32_t t, g, i;
+  /*@ loop invariant bounds: 0 <= t <= T;
+      loop invariant bounded: act_ok(cache, G * S * D);
+      loop assigns t, g, i, cache[0 .. G * S * D - 1];
+      loop variant T - t;
+  */
+  for (t = 0u; t < T; t++)
+    /*@ loop invariant bounds: 0 <= g <= G;
+        loop invariant bounded: act_ok(cache, G * S * D);
+        loop assigns g, i, cache[0 .. G * S * D - 1];
+        loop variant G - g;
+    */
+    for (g = 0u; g < G; g++)
+      /*@ loop invariant bounds: 0 <= i <= D;
+          loop invariant bounded: act_ok(cache, G * S * D);
+          loop assigns i, cache[0 .. G * S * D - 1];
+          loop variant D - i;
+      */
+      for (i = 0u; i < D; i++) {
+        //@ assert in_cache: 0 <= g * S + (pos0 + t) < G * S && 0 <= (g * S + (pos0 + t)) * D + i < (G * S) * D;
+        //@ assert in_kv: 0 <= t * G + g < T * G && 0 <= (t * G + g) * D + i < (T * G) * D;
+        cache[(g * S + pos0 + t) * D + i] = kv[(t * G + g) * D + i];
+      }
+}
+
+/* The MoE FFN of one layer on xb [T, dim] into ff [T, dim]: router logits,
+   softmax top-k renormalised (Mixtral) per token, the tokens of each expert
+   batched through its SwiGLU FFN, the combine in rank order. Writes only
+   the FFN's scratch regions (ff .. wts) and the routing indices. */
+/*@ requires cfg: cfg_ok(*c) && c->arch == VIK_ARCH_MIXTRAL;
+    requires plan: \valid_read(p) && plan_layout(p, *c) && 1 <= T <= p->Tmax;
+    requires layer: layer_ok(ly, *c) && layer_sep(ly, *c, fa, p->nf);
+    requires arena: \valid(fa + (0 .. p->nf - 1)) && \valid(fu + (0 .. p->nu - 1));
+    requires sep: \separated(c, p, fa + (0 .. p->nf - 1), fu + (0 .. p->nu - 1));
+    requires bounded: act_ok(fa + p->xb, T * c->dim);
+    assigns fa[p->ff .. p->aw - 1], fu[0 .. p->nu - 1];
+    ensures code: \result == VIK_OK || \result == VIK_ERANGE || \result == VIK_EDOMAIN;
+    ensures ok: \result == VIK_OK ==> act_ok(fa + p->ff, T * c->dim);
+*/
+static int moe_ffn(const vik_layer *ly, const vik_config *c, const vik_plan *p, float *fa, uint32_t *fu,
+                   uint32_t T) {
+  uint32_t dim = c->dim, E = c->n_experts, K = c->top_k, e, t;
+  float *xb = fa + p->xb, *ff = fa + p->ff, *rl = fa + p->rl, *eo = fa + p->eo;
+  uint32_t *idx = fu + p->idx, *cnt = fu + p->cnt, *off = fu + p->off, *list = fu + p->list;
+  uint64_t i, neo = (uint64_t)T * K * dim;
+  vik_wmat_matmul(rl, xb, ly->router, T, dim, E);
+  if (vik_act_ok(rl, T * E) != VIK_OK) return VIK_ERANGE;
+  /*@ loop invariant bounds: 0 <= t <= T;
+      loop invariant weights: \forall integer q; 0 <= q < t * K ==> \is_finite(fa[p->wts + q]) && 0 <= fa[p->wts + q] <= 1;
+      loop assigns t, fu[p->idx .. p->idx + T * K - 1], fa[p->score .. p->aw - 1];
+      loop variant T - t;
+  */
+  for (t = 0u; t < T; t++)
+    if (vik_route_softmax_topk(idx + t * K, fa + p->wts + t * K, fa + p->score, rl + t * E, E, K, 1) != VIK_OK)
+      return VIK_EDOMAIN;
+  /* the router's contract does not restate that its indices are < E (moe.h):
+     checked here, never failing (vik_topk's contract has it) */
+  /*@ loop invariant bounds: 0 <= t <= T * K;
+      loop invariant range: \forall integer q; 0 <= q < t ==> idx[q] < E;
+      loop assigns t;
+      loop variant T * K - t;
+  */
+  for (t = 0u; t < T * K; t++)
+    if (idx[t] >= E) return VIK_EDOMAIN;
+  vik_moe_group(cnt, off, list, idx, E, K, T);
+  /*@ loop invariant bounds: 0 <= i <= neo;
+      loop invariant zero: \forall integer q; 0 <= q < i ==> eo[q] == 0;
+      loop assigns i, eo[0 .. neo - 1];
+      loop variant neo - i;
+  */
+  for (i = 0u; i < neo; i++) eo[i] = 0.0f;
+  /*@ loop invariant bounds: 0 <= e <= E;
+      loop assigns e, fa[p->ff .. p->aw - 1];
+      loop variant E - e;
+  */
+  for (e = 0u; e < E; e++) {
+    uint32_t n = cnt[e];
+    int rc;
+    if (n == 0u) continue;
+    /* an expert gets each token at most once (the top-k indices of a token
+       are distinct), so n <= T and its rows fit the T-row scratch; the
+       router's contract does not say so, hence the check, which never fails */
+    if (n > T) return VIK_EDOMAIN;
+    //@ assert slots: off[e] + n <= T * K;
+    vik_gather_rows(fa + p->xg, xb, list + off[e], n, K, T, dim);
+    rc = vik_ffn_swiglu(fa + p->yg, fa + p->xg, ly->experts[3u * e], ly->experts[3u * e + 1u],
+                        ly->experts[3u * e + 2u], n, dim, c->hidden, fa + p->h1, fa + p->h3);
+    if (rc != VIK_OK) return rc;
+    vik_scatter_rows(eo, fa + p->yg, list + off[e], n, T * K, dim);
+  }
+  if (vik_act_ok(eo, T * K * dim) != VIK_OK) return VIK_ERANGE;
+  vik_moe_combine(ff, eo, fa + p->wts, T, K, dim);
+  return vik_act_ok(ff, T * dim);
+}
+
+int vik_forward(const vik_model *m, const vik_plan *p, float *fa, uint32_t *fu, const uint32_t *tok, uint32_t T,
+                uint32_t pos0, float *logits, int all_logits) {
+  const vik_config *c = &m->cfg;
+  uint32_t dim = c->dim, H = c->n_heads, G = c->n_kv_heads, D = c->head_dim, S = p->S;
+  uint32_t qd = H * D, kvd = G * D, t, i, l, nl;
+  float *x = fa + p->x, *xb = fa + p->xb, *qt = fa + p->qt, *kt = fa + p->kt, *vt = fa + p->vt;
+  float *qh = fa + p->qh, *ah = fa + p->ah, *att = fa + p->att, *ff = fa + p->ff;
+  int rc;
+  if (T == 0u || T > p->Tmax) return VIK_EARG;
+  /*@ loop invariant bounds: 0 <= t <= T;
+      loop invariant ids: \forall integer q; 0 <= q < t ==> tok[q] < c->vocab;
+      loop assigns t;
+      loop variant T - t;
+  */
+  for (t = 0u; t < T; t++)
+    if (tok[t] >= c->vocab) return VIK_ETOKEN;
+  if (pos0 >= S || T > S - pos0) return VIK_ECTX;
+  /* the regions hold Tmax rows; this call uses T of them */
+  //@ assert rows: T * dim <= p->Tmax * dim && T * qd <= p->Tmax * qd && T * kvd <= p->Tmax * kvd;
+  //@ assert rows_ffn: T * c->hidden <= p->Tmax * c->hidden && T * c->vocab <= p->Tmax * c->vocab;
+  //@ assert heads: H * T * D <= H * p->Tmax * D && qd == H * D && kvd == G * D;
+
+  /* embedding */
+  /*@ loop invariant bounds: 0 <= t <= T;
+      loop invariant x: act_ok(x, t * dim);
+      loop assigns t, i, x[0 .. T * dim - 1];
+      loop variant T - t;
+  */
+  for (t = 0u; t < T; t++)
+    /*@ loop invariant bounds: 0 <= i <= dim;
+        loop invariant x: act_ok(x, t * dim + i);
+        loop assigns i, x[t * dim .. t * dim + dim - 1];
+        loop variant dim - i;
+    */
+    for (i = 0u; i < dim; i++) {
+      //@ assert in_embed: 0 <= tok[t] * dim + i < c->vocab * dim;
+      x[t * dim + i] = m->embed[tok[t] * dim + i];
+    }
+
+  /*@ loop invariant bounds: 0 <= l <= c->n_layers;
+      loop invariant x: act_ok(x, T * dim);
+      loop invariant cache: cache_ok(fa, p);
+      loop assigns l, rc, fa[0 .. p->nf - 1], fu[0 .. p->nu - 1], __fc_errno;
+      loop variant c->n_layers - l;
+  */
+  for (l = 0u; l < c->n_layers; l++) {
+    const vik_layer *ly = &m->layers[l];
+    float *kc = fa + p->kc + (uint64_t)l * G * S * D, *vc = fa + p->vc + (uint64_t)l * G * S * D;
+    //@ assert slice: 0 <= l * (G * S * D) && l * (G * S * D) + G * S * D <= c->n_layers * (G * S * D);
+    //@ assert kslice: act_ok(kc, G * S * D) && act_ok(vc, G * S * D);
+
+    /* attention: RMSNorm, q k v, RoPE, the cache, attention, output projection */
+    if ((rc = norm_rows(xb, x, ly->attn_norm, T, dim, c->eps)) != VIK_OK) return rc;
+    vik_wmat_matmul(qt, xb, ly->wq, T, dim, qd);
+    vik_wmat_matmul(kt, xb, ly->wk, T, dim, kvd);
+    vik_wmat_matmul(vt, xb, ly->wv, T, dim, kvd);
+    if (vik_act_ok(qt, T * qd) != VIK_OK || vik_act_ok(kt, T * kvd) != VIK_OK || vik_act_ok(vt, T * kvd) != VIK_OK)
+      return VIK_ERANGE;
+    if ((rc = rope_rows(qt, T, H, D, pos0, S, m->rope_cos, m->rope_sin)) != VIK_OK) return rc;
+    if ((rc = rope_rows(kt, T, G, D, pos0, S, m->rope_cos, m->rope_sin)) != VIK_OK) return rc;
+    to_cache(kc, kt, T, G, D, pos0, S);
+    to_cache(vc, vt, T, G, D, pos0, S);
+    transpose(qh, qt, T, H, D);            /* [T, H, D] -> [H, T, D] */
+    if ((rc = vik_attention(ah, qh, kc, vc, H, G, D, T, pos0, S, c->window, NULL, fa + p->aw)) != VIK_OK)
+      return rc;
+    transpose(att, ah, H, T, D);           /* [H, T, D] -> [T, H, D] */
+    if (vik_act_ok(att, T * qd) != VIK_OK) return VIK_ERANGE;
+    vik_wmat_matmul(ff, att, ly->wo, T, qd, dim);
+    if (vik_act_ok(ff, T * dim) != VIK_OK) return VIK_ERANGE;
+    if ((rc = vik_residual(x, ff, T * dim)) != VIK_OK) return rc;
+
+    /* feed-forward: RMSNorm, dense SwiGLU or MoE, residual */
+    if ((rc = norm_rows(xb, x, ly->ffn_norm, T, dim, c->eps)) != VIK_OK) return rc;
+    if (c->arch == VIK_ARCH_MIXTRAL)
+      rc = moe_ffn(ly, c, p, fa, fu, T);
+    else
+      rc = vik_ffn_swiglu(ff, xb, ly->w1, ly->w2, ly->w3, T, dim, c->hidden, fa + p->h1, fa + p->h3);
+    if (rc != VIK_OK) return rc;
+    if ((rc = vik_residual(x, ff, T * dim)) != VIK_OK) return rc;
+  }
+
+  /* final RMSNorm and the LM head, for every row or the last one */
+  if ((rc = norm_rows(xb, x, m->norm, T, dim, c->eps)) != VIK_OK) return rc;
+  nl = all_logits ? T : 1u;
+  vik_wmat_matmul(logits, xb + (uint64_t)(T - nl) * dim, m->lm_head, nl, dim, c->vocab);
+  return VIK_OK;
+}
