@@ -55,26 +55,28 @@ static float scaled(float dot, float scale) { return dot * scale; }
 
 int vik_attend(float *out, const float *q, const float *k, const float *v, uint32_t D, uint32_t pos,
                uint32_t W, uint32_t lo, int has_sink, float sink, float scale, float *w) {
-  uint32_t n = pos - lo + 1u, j, d;
+  uint32_t n = pos - lo + 1u, p, d, ko;
   (void)W;                                 /* only the contract uses it: lo */
-  /* scores of the visible positions */
-  /*@ loop invariant bounds: lo <= j <= pos + 1;
-      loop invariant done: \forall integer i; lo <= i < j ==> \is_finite(w[i]) && \abs(w[i]) <= 0x1p57;
-      loop assigns j, w[lo .. pos];
-      loop variant pos + 1 - j;
+  /* scores of the visible positions lo .. pos, in w[0 .. n-1]: unshifted, so
+     the softmax's contract speaks of the same cells as this function's.
+     Row offsets advance by D (ko == p D): no products of counters in C. */
+  //@ assert lo0: lo * D <= (pos + 1) * D;
+  ko = lo * D;
+  /*@ loop invariant bounds: lo <= p <= pos + 1 && ko == p * D;
+      loop invariant done: \forall integer i; 0 <= i < p - lo ==> \is_finite(w[i]) && \abs(w[i]) <= 0x1p57;
+      loop assigns p, ko, w[0 .. n - 1];
+      loop variant pos + 1 - p;
   */
-  for (j = lo; j <= pos; j++) {
-    //@ assert span: lo * D <= j * D && j * D + D <= (pos + 1) * D;
-    w[j] = scaled(vik_dot_f32(q, k + j * D, D), scale);
+  for (p = lo; p <= pos; p++) {
+    //@ assert span: 0 <= p * D && p * D + D <= (pos + 1) * D;
+    //@ assert lo1: lo * D <= p * D;
+    w[p - lo] = scaled(vik_dot_f32(q, k + ko, D), scale);
+    ko += D;
   }
-  //@ assert n: n == pos + 1 - lo && 1 <= n <= VIK_NN_MAX;
-  //@ assert dom0: \forall integer i; 0 <= i < n ==> logit_fin((w + lo)[i]);
-  //@ assert dom: row_ok(w + lo, n);
+  //@ assert dom: row_ok(w, n);
   //@ assert sk: has_sink != 0 ==> logit_fin(sink);
-  int rc = vik_softmax_sink(w + lo, w + lo, n, has_sink, sink);
+  int rc = vik_softmax_sink(w, w, n, has_sink, sink);
   //@ assert ok: rc == VIK_OK;
-  //@ assert wts0: \forall integer i; 0 <= i < n ==> \is_finite((w + lo)[i]) && 0 <= (w + lo)[i] <= 1;
-  //@ assert wts: \forall integer i; lo <= i <= pos ==> \is_finite(w[i]) && 0 <= w[i] <= 1;
   /*@ loop invariant bounds: 0 <= d <= D;
       loop invariant zero: \forall integer i; 0 <= i < d ==> out[i] == 0;
       loop assigns d, out[0 .. D - 1];
@@ -83,18 +85,28 @@ int vik_attend(float *out, const float *q, const float *k, const float *v, uint3
   for (d = 0u; d < D; d++) out[d] = 0.0f;
   /* row-outer: each value row is read once, in order; out[d] sums its terms
      in increasing position */
-  /*@ loop invariant bounds: lo <= j <= pos + 1;
-      loop invariant acc: \forall integer i; 0 <= i < D ==> \is_finite(out[i]) && \abs(out[i]) <= (j - lo) * (0x1p20 + 0x1p13);
-      loop invariant wts: \forall integer i; lo <= i <= pos ==> \is_finite(w[i]) && 0 <= w[i] <= 1;
-      loop assigns j, out[0 .. D - 1];
-      loop variant pos + 1 - j;
+  ko = lo * D;
+  /*@ loop invariant bounds: lo <= p <= pos + 1 && ko == p * D;
+      loop invariant acc: \forall integer i; 0 <= i < D ==> \is_finite(out[i]) && \abs(out[i]) <= (p - lo) * (0x1p20 + 0x1p13);
+      loop invariant wts: \forall integer i; 0 <= i < n ==> \is_finite(w[i]) && 0 <= w[i] <= 1;
+      loop assigns p, ko, out[0 .. D - 1];
+      loop variant pos + 1 - p;
   */
-  for (j = lo; j <= pos; j++) {
-    //@ assert span: lo * D <= j * D && j * D + D <= (pos + 1) * D;
-    axpy(out, w[j], v + j * D, D, j - lo);
+  for (p = lo; p <= pos; p++) {
+    //@ assert span: 0 <= p * D && p * D + D <= (pos + 1) * D;
+    //@ assert lo1: lo * D <= p * D;
+    axpy(out, w[p - lo], v + ko, D, p - lo);
+    ko += D;
   }
   return rc;
 }
+
+/* D as a float, exact */
+/*@ requires D: 1 <= D <= VIK_HEAD_DIM_MAX;
+    assigns \nothing;
+    ensures r: \is_finite(\result) && 1 <= \result <= VIK_HEAD_DIM_MAX;
+*/
+static float dim_f32(uint32_t D) { return (float)D; }
 
 /* 1 / sqrt(D) */
 /*@ requires D: 1 <= D <= VIK_HEAD_DIM_MAX;
@@ -102,9 +114,51 @@ int vik_attend(float *out, const float *q, const float *k, const float *v, uint3
     ensures scale: \is_finite(\result) && 0 < \result <= 1;
 */
 static float inv_sqrt(uint32_t D) {
-  float r = sqrtf((float)D);
+  float r = sqrtf(dim_f32(D));
+  /* sqrtf is correctly rounded, so 1 <= r <= 32 already; the clamps state it
+     where the proof can see it (no prover here bounds sqrtf's value) */
+  r = r < 1.0f ? 1.0f : r;
+  r = r > 32.0f ? 32.0f : r;
   //@ assert r: \is_finite(r) && 1 <= r <= 32;
   return 1.0f / r;
+}
+
+/* One query head: Tq query rows q, out [Tq, D] at positions qpos0 .. against
+   its KV head's rows k, v [S, D]. Offsets advance by D (no products of loop
+   counters, which the provers handle poorly). */
+/*@ requires dims: 1 <= D <= VIK_HEAD_DIM_MAX && 1 <= Tq && S <= VIK_CTX_MAX && qpos0 < S && Tq <= S - qpos0 &&
+                   Tq * D <= VIK_MAT_MAX && S * D <= VIK_MAT_MAX;
+    requires scale: \is_finite(scale) && 0 < scale <= 1;
+    requires sink: has_sink != 0 ==> \is_finite(sink) && \abs(sink) <= 0x1p60;
+    requires valid_q: \valid_read(q + (0 .. Tq * D - 1));
+    requires valid_out: \valid(out + (0 .. Tq * D - 1));
+    requires valid_kv: \valid_read(k + (0 .. S * D - 1)) && \valid_read(v + (0 .. S * D - 1));
+    requires valid_w: \valid(w + (0 .. S - 1));
+    requires sep: \separated(out + (0 .. Tq * D - 1), w + (0 .. S - 1), q + (0 .. Tq * D - 1)) &&
+                  \separated(out + (0 .. Tq * D - 1), k + (0 .. S * D - 1), v + (0 .. S * D - 1)) &&
+                  \separated(w + (0 .. S - 1), k + (0 .. S * D - 1), v + (0 .. S * D - 1));
+    requires bounded_q: \forall integer i; 0 <= i < Tq * D ==> \is_finite(q[i]) && \abs(q[i]) <= 0x1p20;
+    requires bounded_k: \forall integer i; 0 <= i < S * D ==> \is_finite(k[i]) && \abs(k[i]) <= 0x1p20;
+    requires bounded_v: \forall integer i; 0 <= i < S * D ==> \is_finite(v[i]) && \abs(v[i]) <= 0x1p20;
+    assigns out[0 .. Tq * D - 1], w[0 .. S - 1];
+*/
+static void attend_head(float *out, const float *q, const float *k, const float *v, uint32_t D,
+                        uint32_t Tq, uint32_t qpos0, uint32_t S, uint32_t W, int has_sink, float sink,
+                        float scale, float *w) {
+  uint32_t t, o = 0u;
+  (void)S;                                 /* only the contract uses it */
+  /*@ loop invariant bounds: 0 <= t <= Tq && o == t * D;
+      loop assigns t, o, out[0 .. Tq * D - 1], w[0 .. S - 1];
+      loop variant Tq - t;
+  */
+  for (t = 0u; t < Tq; t++) {
+    uint32_t pos = qpos0 + t;
+    uint32_t lo = W > 0u && pos >= W ? pos - W + 1u : 0u;
+    //@ assert span: 0 <= t * D && t * D + D <= Tq * D;
+    //@ assert kv: pos + 1 <= S && (pos + 1) * D <= S * D;
+    (void)vik_attend(out + o, q + o, k, v, D, pos, W, lo, has_sink, sink, scale, w);
+    o += D;
+  }
 }
 
 int vik_attention(float *out, const float *q, const float *k, const float *v, uint32_t Hq,
@@ -114,31 +168,24 @@ int vik_attention(float *out, const float *q, const float *k, const float *v, ui
       S > VIK_CTX_MAX || (uint64_t)Hq * Tq * D > VIK_MAT_MAX || (uint64_t)Hkv * S * D > VIK_MAT_MAX ||
       Hq % Hkv != 0u || qpos0 >= S || Tq > S - qpos0)
     return VIK_EDOMAIN;                    /* nothing written */
-  uint32_t g = Hq / Hkv, h, t;
+  uint32_t g = Hq / Hkv, TD = Tq * D, SD = S * D, h, qo = 0u;
   float scale = inv_sqrt(D);
-  /*@ loop invariant bounds: 0 <= h <= Hq;
-      loop assigns h, t, out[0 .. Hq * Tq * D - 1], w[0 .. S - 1];
+  //@ assert g: 1 <= g && g * Hkv == Hq;
+  //@ assert TD: TD == Tq * D && Hq * TD <= VIK_MAT_MAX;
+  //@ assert SD: SD == S * D && Hkv * SD <= VIK_MAT_MAX;
+  /*@ loop invariant bounds: 0 <= h <= Hq && qo == h * TD;
+      loop assigns h, qo, out[0 .. Hq * Tq * D - 1], w[0 .. S - 1];
       loop variant Hq - h;
   */
   for (h = 0u; h < Hq; h++) {
-    uint32_t kvh = h / g;
+    uint32_t kvh = h / g;                  /* query heads kvh g .. kvh g + g - 1 share KV head kvh */
     //@ assert kvh: 0 <= kvh < Hkv;
-    //@ assert kspan: 0 <= kvh * (S * D) && kvh * (S * D) + S * D <= Hkv * (S * D);
-    const float *kh = k + kvh * (S * D), *vh = v + kvh * (S * D);
+    //@ assert kspan: 0 <= kvh * SD && kvh * SD + SD <= Hkv * SD;
+    //@ assert qspan: 0 <= h * TD && h * TD + TD <= Hq * TD;
+    uint32_t ko = kvh * SD;
     float sk = sinks != NULL ? sinks[h] : 0.0f;
-    /*@ loop invariant bounds: 0 <= t <= Tq;
-        loop assigns t, out[0 .. Hq * Tq * D - 1], w[0 .. S - 1];
-        loop variant Tq - t;
-    */
-    for (t = 0u; t < Tq; t++) {
-      uint32_t pos = qpos0 + t;
-      uint32_t lo = W > 0u && pos >= W ? pos - W + 1u : 0u;
-      //@ assert row: 0 <= h * Tq + t < Hq * Tq;
-      //@ assert qspan: 0 <= (h * Tq + t) * D && (h * Tq + t) * D + D <= Hq * Tq * D;
-      //@ assert kv: (pos + 1) * D <= S * D;
-      uint32_t row = (h * Tq + t) * D;
-      (void)vik_attend(out + row, q + row, kh, vh, D, pos, W, lo, sinks != NULL, sk, scale, w);
-    }
+    attend_head(out + qo, q + qo, k + ko, v + ko, D, Tq, qpos0, S, W, sinks != NULL, sk, scale, w);
+    qo += TD;
   }
   return VIK_OK;
 }

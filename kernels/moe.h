@@ -29,10 +29,10 @@
    decreasing in rank (so pairwise distinct), and every expert left out ranks
    after every expert chosen. */
 /*@ requires E: 1 <= E <= VIK_MOE_EMAX;
-    requires k: 1 <= k <= E && k <= VIK_MOE_KMAX;
+    requires k: 1 <= k <= E;
     requires valid: \valid_read(s + (0 .. E - 1)) && \valid(idx + (0 .. k - 1));
     requires sep: \separated(idx + (0 .. k - 1), s + (0 .. E - 1));
-    requires fin: fin_row(s, E);
+    requires fin: \forall integer i; 0 <= i < E ==> \is_finite(s[i]);
     assigns idx[0 .. k - 1];
     ensures range: \forall integer j; 0 <= j < k ==> idx[j] < E;
     ensures order: \forall integer a, b; 0 <= a < b < k ==> before(s, idx[a], idx[b]);
@@ -62,6 +62,7 @@ void vik_topk(uint32_t *idx, const float *s, uint32_t E, uint32_t k);
     ensures code: \result == VIK_OK || \result == VIK_EDOMAIN;
     ensures domain: \result == VIK_OK <==> row_ok{Pre}(logits, E);
     ensures probs: \result == VIK_OK ==> \forall integer i; 0 <= i < E ==> \is_finite(score[i]) && 0 <= score[i] <= 1;
+    ensures range: \forall integer j; 0 <= j < k ==> idx[j] < E;
     ensures plain: \result == VIK_OK && renorm == 0 ==> \forall integer j; 0 <= j < k ==> w[j] == score[idx[j]];
     ensures weights: \forall integer j; 0 <= j < k ==> \is_finite(w[j]) && 0 <= w[j] <= 1;
     ensures error: \result == VIK_EDOMAIN ==> \forall integer j; 0 <= j < k ==> idx[j] == j && w[j] == 0;
@@ -98,11 +99,17 @@ int vik_route_topk_softmax(uint32_t *idx, float *w, const float *logits, uint32_
    VIK_EDOMAIN with idx[j] = j, w[j] = 0.
    Not yet in the contract (tested against a brute-force oracle of the whole
    rule, tests/oracle_moe.h): the indices are pairwise distinct and are the
-   k best inside the chosen groups; both follow from rank_top's proved
-   contract and the candidate numbering, which the provers did not yet
-   combine (nonlinear index facts). */
+   k best inside the chosen groups. The proved selection over the candidates
+   (rank_top) states its order as "no later entry strictly before", which
+   needs no distinct ids; distinctness of the candidates (distinct groups
+   times G plus the offset) is the nonlinear fact not yet proved. */
 #define VIK_MOE_GMAX 64u    /* most groups */
-/*@ predicate ds_dims(integer E, integer k, integer n_group, integer topk_group) =
+/*@ predicate ds_in{L}(float *logits, float *bias, integer E) =
+      \forall integer i; 0 <= i < E ==> logit_fin(logits[i]) && \is_finite(bias[i]) && \abs(bias[i]) <= 0x1p20;
+    // expert e lies in one of the groups groups[0 .. tg-1] of G experts each
+    predicate in_groups{L}(uint32_t *groups, integer tg, integer G, integer e) =
+      \exists integer a; 0 <= a < tg && groups[a] * G <= e < groups[a] * G + G;
+    predicate ds_dims(integer E, integer k, integer n_group, integer topk_group) =
       1 <= n_group <= VIK_MOE_GMAX && E % n_group == 0 && E / n_group >= 2 &&
       1 <= topk_group <= n_group && k <= topk_group * (E / n_group);
 */
@@ -116,17 +123,12 @@ int vik_route_topk_softmax(uint32_t *idx, float *w, const float *logits, uint32_
                              groups + (0 .. VIK_MOE_GMAX - 1), logits + (0 .. E - 1), bias + (0 .. E - 1));
     assigns score[0 .. E - 1], idx[0 .. k - 1], w[0 .. k - 1], groups[0 .. VIK_MOE_GMAX - 1];
     ensures code: \result == VIK_OK || \result == VIK_EDOMAIN;
-    ensures domain_ok: \result == VIK_OK ==>
-                      (ds_dims(E, k, n_group, topk_group) &&
-                       \forall integer i; 0 <= i < E ==> logit_fin(logits[i]) && \is_finite(bias[i]) && \abs(bias[i]) <= 0x1p20);
-    ensures domain_in: (ds_dims(E, k, n_group, topk_group) &&
-                        \forall integer i; 0 <= i < E ==> logit_fin(logits[i]) && \is_finite(bias[i]) && \abs(bias[i]) <= 0x1p20)
-                       ==> \result == VIK_OK;
+    ensures domain: \result == VIK_OK <==> (ds_dims(E, k, n_group, topk_group) && ds_in{Pre}(logits, bias, E));
     ensures scores: \result == VIK_OK ==> \forall integer i; 0 <= i < E ==> \is_finite(score[i]) && 0 <= score[i] <= 1;
     ensures weights: \forall integer j; 0 <= j < k ==> \is_finite(w[j]) && 0 <= w[j] <= rsf;
     ensures range: \forall integer j; 0 <= j < k ==> idx[j] < E;
     ensures eligible: \result == VIK_OK ==> \forall integer j; 0 <= j < k ==>
-                        \exists integer a; 0 <= a < topk_group && groups[a] == idx[j] / (E / n_group);
+                        in_groups(groups, topk_group, E / n_group, idx[j]);
     ensures error: \result == VIK_EDOMAIN ==> \forall integer j; 0 <= j < k ==> idx[j] == j && w[j] == 0;
 */
 int vik_route_deepseek(uint32_t *idx, float *w, float *score, uint32_t *groups, const float *logits,

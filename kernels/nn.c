@@ -498,103 +498,83 @@ void vik_rmsnorm(float *y, const float *x, const float *w, uint32_t n, float eps
 */
 static float rot(float a, float b, float c, float s) { return a * c - b * s; }
 
-/* one head, HF rotate_half: pairs (i, i + h) */
-/*@ requires h: 1 <= h <= VIK_HEAD_DIM_MAX / 2;
-    requires valid_v: \valid(v + (0 .. 2 * h - 1));
-    requires valid_cs: \valid_read(c + (0 .. h - 1)) && \valid_read(s + (0 .. h - 1));
-    requires sep: \separated(v + (0 .. 2 * h - 1), c + (0 .. h - 1)) && \separated(v + (0 .. 2 * h - 1), s + (0 .. h - 1));
-    requires unit: \forall integer i; 0 <= i < h ==>
-                     \is_finite(c[i]) && \abs(c[i]) <= 1 && \is_finite(s[i]) && \abs(s[i]) <= 1;
-    requires bounded_v: \forall integer i; 0 <= i < 2 * h ==> \is_finite(v[i]) && \abs(v[i]) <= 0x1p120;
-    assigns v[0 .. 2 * h - 1];
-    ensures fin: \forall integer i; 0 <= i < 2 * h ==> \is_finite(v[i]) && \abs(v[i]) <= 0x1p121;
+/* The head at x[o .. o + 2h - 1]: the helpers index x[o + i] themselves
+   rather than take the shifted pointer x + o, so their contracts speak of
+   the caller's cells (a fact on (x + o)[i] does not transfer to x[i]
+   without an instantiation the provers do not find). */
+/*@ predicate rope_in{L}(float *x, integer a, integer b) =
+      \forall integer i; a <= i < b ==> \is_finite(x[i]) && \abs(x[i]) <= 0x1p120;
+    predicate rope_out{L}(float *x, integer a, integer b) =
+      \forall integer i; a <= i < b ==> \is_finite(x[i]) && \abs(x[i]) <= 0x1p121;
 */
-static void rope_halves(float *v, uint32_t h, const float *c, const float *s) {
-  /*@ loop invariant bounds: 0 <= i <= h;
-      loop invariant done_lo: \forall integer j; 0 <= j < i ==> \is_finite(v[j]) && \abs(v[j]) <= 0x1p121;
-      loop invariant done_hi: \forall integer j; h <= j < h + i ==> \is_finite(v[j]) && \abs(v[j]) <= 0x1p121;
-      loop invariant todo_lo: \forall integer j; i <= j < h ==> \is_finite(v[j]) && \abs(v[j]) <= 0x1p120;
-      loop invariant todo_hi: \forall integer j; h + i <= j < 2 * h ==> \is_finite(v[j]) && \abs(v[j]) <= 0x1p120;
-      loop assigns i, v[0 .. 2 * h - 1];
-      loop variant h - i;
-  */
-  for (uint32_t i = 0u; i < h; i++) {
-    float a = v[i], b = v[h + i];
-    v[i] = rot(a, b, c[i], s[i]);
-    v[h + i] = rot(b, -a, c[i], s[i]);
-  }
-}
 
-/* one head, interleaved: pairs (2i, 2i + 1) */
-/*@ requires h: 1 <= h <= VIK_HEAD_DIM_MAX / 2;
-    requires valid_v: \valid(v + (0 .. 2 * h - 1));
-    requires valid_cs: \valid_read(c + (0 .. h - 1)) && \valid_read(s + (0 .. h - 1));
-    requires sep: \separated(v + (0 .. 2 * h - 1), c + (0 .. h - 1)) && \separated(v + (0 .. 2 * h - 1), s + (0 .. h - 1));
-    requires unit: \forall integer i; 0 <= i < h ==>
-                     \is_finite(c[i]) && \abs(c[i]) <= 1 && \is_finite(s[i]) && \abs(s[i]) <= 1;
-    requires bounded_v: \forall integer i; 0 <= i < 2 * h ==> \is_finite(v[i]) && \abs(v[i]) <= 0x1p120;
-    assigns v[0 .. 2 * h - 1];
-    ensures fin: \forall integer i; 0 <= i < 2 * h ==> \is_finite(v[i]) && \abs(v[i]) <= 0x1p121;
-*/
-static void rope_pairs(float *v, uint32_t h, const float *c, const float *s) {
-  /*@ loop invariant bounds: 0 <= i <= h;
-      loop invariant done: \forall integer j; 0 <= j < 2 * i ==> \is_finite(v[j]) && \abs(v[j]) <= 0x1p121;
-      loop invariant todo: \forall integer j; 2 * i <= j < 2 * h ==> \is_finite(v[j]) && \abs(v[j]) <= 0x1p120;
-      loop assigns i, v[0 .. 2 * h - 1];
-      loop variant h - i;
-  */
-  for (uint32_t i = 0u; i < h; i++) {
-    float a = v[2u * i], b = v[2u * i + 1u];
-    v[2u * i] = rot(a, b, c[i], s[i]);
-    v[2u * i + 1u] = rot(b, -a, c[i], s[i]);
-  }
-}
-
-/* one head in either layout */
-/*@ requires h: 1 <= h <= VIK_HEAD_DIM_MAX / 2;
-    requires valid_v: \valid(v + (0 .. 2 * h - 1));
-    requires valid_cs: \valid_read(c + (0 .. h - 1)) && \valid_read(s + (0 .. h - 1));
-    requires sep: \separated(v + (0 .. 2 * h - 1), c + (0 .. h - 1)) && \separated(v + (0 .. 2 * h - 1), s + (0 .. h - 1));
-    requires unit: \forall integer i; 0 <= i < h ==>
-                     \is_finite(c[i]) && \abs(c[i]) <= 1 && \is_finite(s[i]) && \abs(s[i]) <= 1;
-    requires bounded_v: \forall integer i; 0 <= i < 2 * h ==> \is_finite(v[i]) && \abs(v[i]) <= 0x1p120;
-    assigns v[0 .. 2 * h - 1];
-    ensures fin: \forall integer i; 0 <= i < 2 * h ==> \is_finite(v[i]) && \abs(v[i]) <= 0x1p121;
-*/
-static void rope_head(float *v, uint32_t h, const float *c, const float *s, int halves) {
-  if (halves) rope_halves(v, h, c, s);
-  else rope_pairs(v, h, c, s);
-}
-
-/* the head at x + o: only x[o .. o + 2h - 1] changes */
+/* one head, HF rotate_half: pairs (o + i, o + i + h) */
 /*@ requires h: 1 <= h <= VIK_HEAD_DIM_MAX / 2;
     requires o: o + 2 * h <= 0x40000000;
-    requires valid_v: \valid(x + (o .. o + 2 * h - 1));
+    requires valid_x: \valid(x + (o .. o + 2 * h - 1));
     requires valid_cs: \valid_read(c + (0 .. h - 1)) && \valid_read(s + (0 .. h - 1));
     requires sep: \separated(x + (o .. o + 2 * h - 1), c + (0 .. h - 1)) && \separated(x + (o .. o + 2 * h - 1), s + (0 .. h - 1));
     requires unit: \forall integer i; 0 <= i < h ==>
                      \is_finite(c[i]) && \abs(c[i]) <= 1 && \is_finite(s[i]) && \abs(s[i]) <= 1;
-    requires bounded_v: \forall integer i; o <= i < o + 2 * h ==> \is_finite(x[i]) && \abs(x[i]) <= 0x1p120;
+    requires bounded_x: rope_in(x, o, o + 2 * h);
     assigns x[o .. o + 2 * h - 1];
-    ensures fin: \forall integer i; o <= i < o + 2 * h ==> \is_finite(x[i]) && \abs(x[i]) <= 0x1p121;
+    ensures fin: rope_out(x, o, o + 2 * h);
 */
-static void rope_at(float *x, uint32_t o, uint32_t h, const float *c, const float *s, int halves) {
-  rope_head(x + o, h, c, s, halves);
-  //@ assert head: \forall integer i; 0 <= i < 2 * h ==> \is_finite((x + o)[i]) && \abs((x + o)[i]) <= 0x1p121;
+static void rope_halves(float *x, uint32_t o, uint32_t h, const float *c, const float *s) {
+  /*@ loop invariant bounds: 0 <= i <= h;
+      loop invariant done_lo: rope_out(x, o, o + i);
+      loop invariant done_hi: rope_out(x, o + h, o + h + i);
+      loop invariant todo_lo: rope_in(x, o + i, o + h);
+      loop invariant todo_hi: rope_in(x, o + h + i, o + 2 * h);
+      loop assigns i, x[o .. o + 2 * h - 1];
+      loop variant h - i;
+  */
+  for (uint32_t i = 0u; i < h; i++) {
+    float a = x[o + i], b = x[o + h + i];
+    x[o + i] = rot(a, b, c[i], s[i]);
+    x[o + h + i] = rot(b, -a, c[i], s[i]);
+  }
+}
+
+/* one head, interleaved: pairs (o + 2i, o + 2i + 1) */
+/*@ requires h: 1 <= h <= VIK_HEAD_DIM_MAX / 2;
+    requires o: o + 2 * h <= 0x40000000;
+    requires valid_x: \valid(x + (o .. o + 2 * h - 1));
+    requires valid_cs: \valid_read(c + (0 .. h - 1)) && \valid_read(s + (0 .. h - 1));
+    requires sep: \separated(x + (o .. o + 2 * h - 1), c + (0 .. h - 1)) && \separated(x + (o .. o + 2 * h - 1), s + (0 .. h - 1));
+    requires unit: \forall integer i; 0 <= i < h ==>
+                     \is_finite(c[i]) && \abs(c[i]) <= 1 && \is_finite(s[i]) && \abs(s[i]) <= 1;
+    requires bounded_x: rope_in(x, o, o + 2 * h);
+    assigns x[o .. o + 2 * h - 1];
+    ensures fin: rope_out(x, o, o + 2 * h);
+*/
+static void rope_pairs(float *x, uint32_t o, uint32_t h, const float *c, const float *s) {
+  /*@ loop invariant bounds: 0 <= i <= h;
+      loop invariant done: rope_out(x, o, o + 2 * i);
+      loop invariant todo: rope_in(x, o + 2 * i, o + 2 * h);
+      loop assigns i, x[o .. o + 2 * h - 1];
+      loop variant h - i;
+  */
+  for (uint32_t i = 0u; i < h; i++) {
+    float a = x[o + 2u * i], b = x[o + 2u * i + 1u];
+    x[o + 2u * i] = rot(a, b, c[i], s[i]);
+    x[o + 2u * i + 1u] = rot(b, -a, c[i], s[i]);
+  }
 }
 
 void vik_rope(float *x, uint32_t H, uint32_t D, const float *c, const float *s, int halves) {
   uint32_t h = D / 2u, o = 0u, t;
   /*@ loop invariant bounds: 0 <= t <= H && o == t * D;
-      loop invariant done: \forall integer j; 0 <= j < o ==> \is_finite(x[j]) && \abs(x[j]) <= 0x1p121;
-      loop invariant todo: \forall integer j; o <= j < H * D ==> \is_finite(x[j]) && \abs(x[j]) <= 0x1p120;
+      loop invariant done: rope_out(x, 0, o);
+      loop invariant todo: rope_in(x, o, H * D);
       loop assigns t, o, x[0 .. H * D - 1];
       loop variant H - t;
   */
   for (t = 0u; t < H; t++) {
     //@ assert span: 0 <= t * D && t * D + D <= H * D;
     //@ assert even: 2 * h == D;
-    rope_at(x, o, h, c, s, halves);
+    if (halves) rope_halves(x, o, h, c, s);
+    else rope_pairs(x, o, h, c, s);
     o += D;
   }
 }
