@@ -246,15 +246,22 @@ static float scaled_w(float w, float rsf) {
   return q > rsf ? rsf : q;
 }
 
+/* behaviors by class of b: the provers see IEEE comparisons one class at a time */
 /*@ assigns \nothing;
-    ensures ok: \result != 0 <==> (\is_finite(b) && -0x1p20 <= b <= 0x1p20);
+    behavior in:  assumes \is_finite(b) && -0x1p20 <= b <= 0x1p20;
+                  ensures \result == 1;
+    behavior big: assumes \is_finite(b) && !(-0x1p20 <= b <= 0x1p20);
+                  ensures \result == 0;
+    behavior nan: assumes \is_NaN(b);
+                  ensures \result == 0;
+    behavior inf: assumes \is_infinite(b);
+                  ensures \result == 0;
+    complete behaviors;
+    disjoint behaviors;
 */
 #define BIAS_MAX 0x1p20f
 static int bias_ok(float b) {
-  if (vik_logit_class(b) != 1) return 0;   /* NaN, inf: the class says so where the proof sees it */
-  if (b < -BIAS_MAX) return 0;
-  if (b > BIAS_MAX) return 0;
-  return 1;
+  return b >= -BIAS_MAX && b <= BIAS_MAX;   /* false for NaN and for inf */
 }
 
 /* every logit finite within VIK_LOGIT_MAX and every bias within 2^20 */
@@ -354,6 +361,30 @@ static void candidates(uint32_t *cand, float *cs, const float *sel, const uint32
   }
 }
 
+/* idx[j] = cand[pick[j]]: the chosen experts, eligible because every
+   candidate is */
+/*@ requires dims: 1 <= k <= C && C == tg * G && 1 <= tg && 2 <= G && C <= VIK_MOE_EMAX;
+    requires valid: \valid(idx + (0 .. k - 1)) && \valid_read(cand + (0 .. C - 1)) &&
+                    \valid_read(pick + (0 .. k - 1)) && \valid_read(groups + (0 .. tg - 1));
+    requires sep: \separated(idx + (0 .. k - 1), cand + (0 .. C - 1), pick + (0 .. k - 1), groups + (0 .. tg - 1));
+    requires pick: \forall integer j; 0 <= j < k ==> pick[j] < C;
+    requires cand: \forall integer c; 0 <= c < C ==> cand[c] < E && in_groups(groups, tg, G, cand[c]);
+    assigns idx[0 .. k - 1];
+    ensures range: \forall integer j; 0 <= j < k ==> idx[j] < E;
+    ensures elig: \forall integer j; 0 <= j < k ==> in_groups(groups, tg, G, idx[j]);
+*/
+static void gather(uint32_t *idx, const uint32_t *cand, const uint32_t *pick, const uint32_t *groups,
+                   uint32_t k, uint32_t C, uint32_t tg, uint32_t G, uint32_t E) {
+  (void)groups; (void)C; (void)tg; (void)G; (void)E;   /* only the contract uses them */
+  /*@ loop invariant bounds: 0 <= j <= k;
+      loop invariant range: \forall integer b; 0 <= b < j ==> idx[b] < E;
+      loop invariant elig: \forall integer b; 0 <= b < j ==> in_groups(groups, tg, G, idx[b]);
+      loop assigns j, idx[0 .. k - 1];
+      loop variant k - j;
+  */
+  for (uint32_t j = 0u; j < k; j++) idx[j] = cand[pick[j]];
+}
+
 int vik_route_deepseek(uint32_t *idx, float *w, float *score, uint32_t *groups, const float *logits,
                        const float *bias, uint32_t E, uint32_t k, uint32_t n_group, uint32_t topk_group,
                        float rsf) {
@@ -385,24 +416,22 @@ int vik_route_deepseek(uint32_t *idx, float *w, float *score, uint32_t *groups, 
   //@ assert C: k <= C <= E;
   candidates(cand, cs, sel, groups, n_group, topk_group, G);
   rank_top(pick, cs, cand, C, k);
+  /* weights first, the expert numbers last: the eligibility facts then
+     hold in the final memory state and need no frame through later writes */
   float S = 0.0f;
   /*@ loop invariant bounds: 0 <= j <= k;
       loop invariant sum: \is_finite(S) && 0 <= S <= j * (1 + 0x1p-18);
-      loop invariant range: \forall integer b; 0 <= b < j ==> idx[b] < E;
-      loop invariant elig: \forall integer b; 0 <= b < j ==> in_groups(groups, topk_group, G, idx[b]);
-      loop assigns j, S, idx[0 .. k - 1];
+      loop assigns j, S;
       loop variant k - j;
   */
-  for (j = 0u; j < k; j++) {
-    idx[j] = cand[pick[j]];
-    S = acc_add(S, score[idx[j]]);
-  }
+  for (j = 0u; j < k; j++) S = acc_add(S, score[cand[pick[j]]]);
   int pos = at_least(S);                   /* false only if every chosen sigmoid is below 2^-100 */
   /*@ loop invariant bounds: 0 <= j <= k;
       loop invariant wts: \forall integer b; 0 <= b < j ==> \is_finite(w[b]) && 0 <= w[b] <= rsf;
       loop assigns j, w[0 .. k - 1];
       loop variant k - j;
   */
-  for (j = 0u; j < k; j++) w[j] = pos ? scaled_w(share(score[idx[j]], S), rsf) : 0.0f;
+  for (j = 0u; j < k; j++) w[j] = pos ? scaled_w(share(score[cand[pick[j]]], S), rsf) : 0.0f;
+  gather(idx, cand, pick, groups, k, C, topk_group, G, E);
   return VIK_OK;
 }
