@@ -62,7 +62,8 @@ int vik_attend(float *out, const float *q, const float *k, const float *v, uint3
      Row offsets advance by D (ko == p D): no products of counters in C. */
   //@ assert lo0: lo * D <= (pos + 1) * D;
   ko = lo * D;
-  /*@ loop invariant bounds: lo <= p <= pos + 1 && ko == p * D;
+  /*@ loop invariant bounds: lo <= p <= pos + 1;
+      loop invariant off: ko == p * D;
       loop invariant done: \forall integer i; 0 <= i < p - lo ==> \is_finite(w[i]) && \abs(w[i]) <= 0x1p57;
       loop assigns p, ko, w[0 .. n - 1];
       loop variant pos + 1 - p;
@@ -86,7 +87,8 @@ int vik_attend(float *out, const float *q, const float *k, const float *v, uint3
   /* row-outer: each value row is read once, in order; out[d] sums its terms
      in increasing position */
   ko = lo * D;
-  /*@ loop invariant bounds: lo <= p <= pos + 1 && ko == p * D;
+  /*@ loop invariant bounds: lo <= p <= pos + 1;
+      loop invariant off: ko == p * D;
       loop invariant acc: \forall integer i; 0 <= i < D ==> \is_finite(out[i]) && \abs(out[i]) <= (p - lo) * (0x1p20 + 0x1p13);
       loop invariant wts: \forall integer i; 0 <= i < n ==> \is_finite(w[i]) && 0 <= w[i] <= 1;
       loop assigns p, ko, out[0 .. D - 1];
@@ -147,7 +149,8 @@ static void attend_head(float *out, const float *q, const float *k, const float 
                         float scale, float *w) {
   uint32_t t, o = 0u;
   (void)S;                                 /* only the contract uses it */
-  /*@ loop invariant bounds: 0 <= t <= Tq && o == t * D;
+  /*@ loop invariant bounds: 0 <= t <= Tq;
+      loop invariant off: o == t * D;
       loop assigns t, o, out[0 .. Tq * D - 1], w[0 .. S - 1];
       loop variant Tq - t;
   */
@@ -173,7 +176,8 @@ int vik_attention(float *out, const float *q, const float *k, const float *v, ui
   //@ assert g: 1 <= g && g * Hkv == Hq;
   //@ assert TD: TD == Tq * D && Hq * TD <= VIK_MAT_MAX;
   //@ assert SD: SD == S * D && Hkv * SD <= VIK_MAT_MAX;
-  /*@ loop invariant bounds: 0 <= h <= Hq && qo == h * TD;
+  /*@ loop invariant bounds: 0 <= h <= Hq;
+      loop invariant off: qo == h * TD;
       loop assigns h, qo, out[0 .. Hq * Tq * D - 1], w[0 .. S - 1];
       loop variant Hq - h;
   */

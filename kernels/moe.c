@@ -301,7 +301,7 @@ static int ds_dims_ok(uint32_t E, uint32_t k, uint32_t n_group, uint32_t topk_gr
     ensures fin: \forall integer q; 0 <= q < n_group ==> \is_finite(gs[q]) && \abs(gs[q]) <= 0x1p22;
 */
 static void group_scores(float *gs, const float *sel, uint32_t n_group, uint32_t G) {
-  uint32_t top2[2], g, o = 0u;
+  uint32_t top2[2] = {0u, 0u}, g, o = 0u;   /* vik_topk writes both; the analyzer cannot see its contract */
   /*@ loop invariant bounds: 0 <= g <= n_group && o == g * G;
       loop invariant gsc: \forall integer q; 0 <= q < g ==> \is_finite(gs[q]) && \abs(gs[q]) <= 0x1p22;
       loop assigns g, o, gs[0 .. n_group - 1], top2[0 .. 1];
