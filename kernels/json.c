@@ -85,9 +85,11 @@ int vik_json_str_eq(const uint8_t *s, uint32_t n, uint32_t a, uint32_t b, const 
     ensures range: i <= \result <= n;
     ensures stop: \result < n ==> !('0' <= s[\result] <= '9');
     ensures more: i < n && '0' <= s[i] <= '9' ==> i < \result;
+    ensures all: \forall integer m; i <= m < \result ==> '0' <= s[m] <= '9';
 */
 static uint32_t digits(const uint8_t *s, uint32_t n, uint32_t i) {
   /*@ loop invariant bounds: \at(i, Pre) <= i <= n;
+      loop invariant all: \forall integer m; \at(i, Pre) <= m < i ==> '0' <= s[m] <= '9';
       loop assigns i;
       loop variant n - i;
   */
@@ -156,6 +158,7 @@ uint32_t vik_json_number(const uint8_t *s, uint32_t n, uint32_t i, vik_json_num 
     /*@ loop invariant bounds: i < j <= k || (i <= j <= k && adj == 0);
         loop invariant m: mant < 10 * VIK_JSON_MANT_CAP;
         loop invariant adj: 0 <= adj <= j;
+        loop invariant dig: \forall integer m; j <= m < k ==> '0' <= s[m] <= '9';
         loop assigns j, mant, adj, kept;
         loop variant k - j;
     */
@@ -171,6 +174,7 @@ uint32_t vik_json_number(const uint8_t *s, uint32_t n, uint32_t i, vik_json_num 
     /*@ loop invariant bounds: i < j <= k;
         loop invariant m: mant < 10 * VIK_JSON_MANT_CAP;
         loop invariant adj: -(integer)j <= adj <= j;
+        loop invariant dig: \forall integer m; j <= m < k ==> '0' <= s[m] <= '9';
         loop assigns j, mant, adj, kept;
         loop variant k - j;
     */
@@ -193,6 +197,7 @@ uint32_t vik_json_number(const uint8_t *s, uint32_t n, uint32_t i, vik_json_num 
     if (k == j) return VIK_JSON_BAD;
     /*@ loop invariant bounds: i < j <= k;
         loop invariant ex: 0 <= ex <= VIK_JSON_E10_MAX;
+        loop invariant dig: \forall integer m; j <= m < k ==> '0' <= s[m] <= '9';
         loop invariant adj: -(integer)n <= adj <= n;
         loop assigns j, ex;
         loop variant k - j;
