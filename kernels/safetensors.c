@@ -96,6 +96,7 @@ static uint32_t st_shape(const uint8_t *s, uint32_t n, uint32_t i, vik_st_tensor
     t->shape[t->ndim] = d;
     t->ndim++;
     t->nelem *= d;
+    //@ assert shape: t->ndim <= VIK_ST_DIMS && t->nelem <= VIK_ST_ELEM_MAX;
     i = vik_json_ws(s, n, j);
     if (i >= n) return VIK_JSON_BAD;
     if (s[i] == ']') return i + 1u;
@@ -230,18 +231,15 @@ static int same_name(const uint8_t *hdr, uint32_t hlen, vik_st_tensor p, vik_st_
 /*@ requires n: hlen <= VIK_ST_HDR_MAX && c <= 65536;
     requires valid: \valid_read(hdr + (0 .. hlen - 1)) && \valid_read(t + (0 .. c));
     requires names: \forall integer k; 0 <= k <= c ==> t[k].name_off + t[k].name_len <= hlen;
+    requires spans: \forall integer k; 0 <= k <= c ==> t[k].begin <= t[k].end;
     assigns \nothing;
     ensures code: \result == VIK_ST_OK || \result == VIK_ST_EDUP || \result == VIK_ST_EOVERLAP;
-    ensures disjoint: \result == VIK_ST_OK ==> \forall integer a; 0 <= a < c ==>
-                        t[a].end <= t[c].begin || t[c].end <= t[a].begin ||
-                        t[a].begin == t[a].end || t[c].begin == t[c].end;
+    ensures disjoint: \result == VIK_ST_OK ==> \forall integer a; 0 <= a < c ==> st_apart(t, a, c);
 */
 static int st_clash(const uint8_t *hdr, uint32_t hlen, const vik_st_tensor *t, uint32_t c) {
   uint32_t q;
   /*@ loop invariant bounds: 0 <= q <= c;
-      loop invariant disjoint: \forall integer a; 0 <= a < q ==>
-                        t[a].end <= t[c].begin || t[c].end <= t[a].begin ||
-                        t[a].begin == t[a].end || t[c].begin == t[c].end;
+      loop invariant disjoint: \forall integer a; 0 <= a < q ==> st_apart(t, a, c);
       loop assigns q;
       loop variant c - q;
   */
@@ -253,70 +251,130 @@ static int st_clash(const uint8_t *hdr, uint32_t hlen, const vik_st_tensor *t, u
   return VIK_ST_OK;
 }
 
+/* Entry c: name hdr[a+1 .. b-2], object at j. The index after the object,
+   or VIK_JSON_BAD with *code saying why (*code is VIK_ST_EDUP or
+   VIK_ST_EOVERLAP when the entry itself is well formed but clashes with one
+   before it). On success t[c] is a well-formed entry apart from those before
+   it; the others are not touched. */
+/*@ requires n: 2 <= hlen <= VIK_ST_HDR_MAX && c < 65536 && j <= hlen;
+    requires name: a + 3 <= b <= hlen && b - a - 2 <= VIK_ST_NAME_MAX;
+    requires valid: \valid_read(hdr + (0 .. hlen - 1)) && \valid(t + (0 .. c)) && \valid(code);
+    requires sep: \separated(t + (0 .. c), code, hdr + (0 .. hlen - 1));
+    requires entries: \forall integer k; 0 <= k < c ==> st_entry_ok(t, k, hlen, data_len);
+    assigns t[c], *code;
+    ensures ok: json_ok(\result, j, hlen);
+    ensures entries: \result != VIK_JSON_BAD ==> st_entry_ok(t, c, hlen, data_len);
+    ensures disjoint: \result != VIK_JSON_BAD ==> \forall integer p; 0 <= p < c ==> st_apart(t, p, c);
+    ensures code: 0 < *code < VIK_ST_NCODES;
+*/
+static uint32_t st_add(const uint8_t *hdr, uint32_t hlen, uint32_t j, uint32_t a, uint32_t b,
+                       uint64_t data_len, vik_st_tensor *t, uint32_t c, int *code) {
+  int rc;
+  uint32_t r = st_entry(hdr, hlen, j, data_len, &t[c], code);
+  if (r == VIK_JSON_BAD) return VIK_JSON_BAD;
+  t[c].name_off = a + 1u;
+  t[c].name_len = b - a - 2u;
+  //@ assert before: \forall integer k; 0 <= k < c ==> st_entry_ok(t, k, hlen, data_len);
+  //@ assert this: st_entry_ok(t, c, hlen, data_len);
+  rc = st_clash(hdr, hlen, t, c);
+  if (rc != VIK_ST_OK) {
+    *code = rc;
+    return VIK_JSON_BAD;
+  }
+  return r;
+}
+
 int vik_st_parse(const uint8_t *hdr, uint32_t hlen, uint64_t data_len, vik_st_tensor *t, uint32_t cap,
                  uint32_t *count, uint32_t *at) {
-  uint32_t i, j, a, b, esc;
-  *count = 0u;
-  *at = 0u;
+  /* c counts the entries, pos is where the parse stands (the error position
+     on failure); both are locals until the end, so the loop writes no memory
+     but t[c] */
+  uint32_t i, j, a, b, esc, c = 0u, pos, meta = 0u;
+  int rc = VIK_ST_OK;
   i = vik_json_ws(hdr, hlen, 0u);
-  *at = i;
-  if (i >= hlen || hdr[i] != '{') return VIK_ST_ESYNTAX;
+  pos = i;
+  if (i >= hlen || hdr[i] != '{') {
+    *count = 0u;
+    *at = pos;
+    return VIK_ST_ESYNTAX;
+  }
   i++;
   j = vik_json_ws(hdr, hlen, i);
   if (j < hlen && hdr[j] == '}') {
     i = j;
   } else {
-    uint32_t meta = 0u;
     /*@ loop invariant bounds: 0 < i <= hlen;
-        loop invariant count: *count <= cap;
-        loop invariant at: *at <= hlen;
-        loop invariant entries: \forall integer k; 0 <= k < *count ==> st_entry_ok(t[k], hlen, data_len);
-        loop invariant disjoint: \forall integer p, q; 0 <= p < q < *count ==>
-                         t[p].end <= t[q].begin || t[q].end <= t[p].begin ||
-                         t[p].begin == t[p].end || t[q].begin == t[q].end;
-        loop assigns i, j, a, b, esc, meta, t[0 .. cap - 1], *count, *at;
+        loop invariant count: c <= cap;
+        loop invariant at: pos <= hlen;
+        loop invariant code: rc == VIK_ST_OK;
+        loop invariant entries: \forall integer k; 0 <= k < c ==> st_entry_ok(t, k, hlen, data_len);
+        loop invariant disjoint: \forall integer p, q; 0 <= p < q < c ==> st_apart(t, p, q);
+        loop assigns i, j, a, b, esc, meta, c, pos, rc, t[0 .. cap - 1];
         loop variant hlen - i;
     */
     for (;;) {
-      *at = i;
+      pos = i;
       j = vik_json_key(hdr, hlen, i, &a, &b, &esc);
-      if (j == VIK_JSON_BAD) return VIK_ST_ESYNTAX;
-      *at = a;
+      if (j == VIK_JSON_BAD) {
+        rc = VIK_ST_ESYNTAX;
+        break;
+      }
+      pos = a;
       if (!esc && vik_json_str_eq(hdr, hlen, a, b, "__metadata__", 12u)) {
-        if (meta) return VIK_ST_EDUP;
+        if (meta) {
+          rc = VIK_ST_EDUP;
+          break;
+        }
         meta = 1u;
-        *at = j;
+        pos = j;
         j = vik_json_skip(hdr, hlen, j);
-        if (j == VIK_JSON_BAD) return VIK_ST_ESYNTAX;
+        if (j == VIK_JSON_BAD) {
+          rc = VIK_ST_ESYNTAX;
+          break;
+        }
       } else {
-        uint32_t c = *count;
-        int code, rc;
-        if (esc || b - a - 2u > VIK_ST_NAME_MAX || b - a == 2u) return VIK_ST_ENAME;
-        if (c >= cap) return VIK_ST_ECOUNT;
-        *at = j;
-        j = st_entry(hdr, hlen, j, data_len, &t[c], &code);
-        if (j == VIK_JSON_BAD) return code;
-        t[c].name_off = a + 1u;
-        t[c].name_len = b - a - 2u;
-        *at = a;
-        rc = st_clash(hdr, hlen, t, c);
-        if (rc != VIK_ST_OK) return rc;
-        *count = c + 1u;
+        int code;
+        if (esc || b - a - 2u > VIK_ST_NAME_MAX || b - a == 2u) {
+          rc = VIK_ST_ENAME;
+          break;
+        }
+        if (c >= cap) {
+          rc = VIK_ST_ECOUNT;
+          break;
+        }
+        pos = j;
+        j = st_add(hdr, hlen, j, a, b, data_len, t, c, &code);
+        if (j == VIK_JSON_BAD) {
+          if (code == VIK_ST_EDUP || code == VIK_ST_EOVERLAP) pos = a;  /* the clash is the name's */
+          rc = code;
+          break;
+        }
+        c++;
       }
       i = vik_json_ws(hdr, hlen, j);
-      *at = i;
-      if (i >= hlen) return VIK_ST_ESYNTAX;
+      pos = i;
+      if (i >= hlen) {
+        rc = VIK_ST_ESYNTAX;
+        break;
+      }
       if (hdr[i] == '}') break;
-      if (hdr[i] != ',') return VIK_ST_ESYNTAX;
+      if (hdr[i] != ',') {
+        rc = VIK_ST_ESYNTAX;
+        break;
+      }
       i++;
     }
   }
   /* i is at the closing brace; only whitespace may follow (safetensors pads
      the header with spaces) */
-  i = vik_json_ws(hdr, hlen, i + 1u);
-  *at = i;
-  if (i != hlen) return VIK_ST_ESYNTAX;
-  return VIK_ST_OK;
+  if (rc == VIK_ST_OK) {
+    i = vik_json_ws(hdr, hlen, i + 1u);
+    pos = i;
+    if (i != hlen) rc = VIK_ST_ESYNTAX;
+  }
+  *count = c;
+  *at = pos;
+  return rc;
 }
 
 uint32_t vik_st_find(const uint8_t *hdr, uint32_t hlen, const vik_st_tensor *t, uint32_t count,
@@ -368,7 +426,7 @@ void vik_bf16_to_f32(float *y, const uint8_t *src, uint32_t n) {
       loop variant n - i;
   */
   for (i = 0u; i < n; i++) {
-    uint32_t h = (uint32_t)src[2u * i] | (uint32_t)src[2u * i + 1u] << 8;
+    uint32_t h = (uint32_t)src[2u * i] + 256u * (uint32_t)src[2u * i + 1u];
     y[i] = vik_f32_from_bits(h << 16);
   }
 }
@@ -403,7 +461,7 @@ void vik_f16_to_f32(float *y, const uint8_t *src, uint32_t n) {
       loop variant n - i;
   */
   for (i = 0u; i < n; i++) {
-    uint32_t h = (uint32_t)src[2u * i] | (uint32_t)src[2u * i + 1u] << 8;
+    uint32_t h = (uint32_t)src[2u * i] + 256u * (uint32_t)src[2u * i + 1u];
     y[i] = vik_f32_from_bits(f16_bits(h));
   }
 }

@@ -58,10 +58,15 @@ typedef struct {
   uint64_t begin, end;           /* byte range in the data section */
 } vik_st_tensor;
 
-/*@ predicate st_entry_ok(vik_st_tensor t, integer hlen, integer data_len) =
-      t.name_len >= 1 && t.name_off + t.name_len <= hlen &&
-      1 <= t.dtype <= 5 && t.ndim <= VIK_ST_DIMS &&
-      t.nelem <= VIK_ST_ELEM_MAX && t.begin <= t.end <= data_len;
+/*@ predicate st_entry_ok{L}(vik_st_tensor *t, integer k, integer hlen, integer data_len) =
+      t[k].name_len >= 1 && t[k].name_off + t[k].name_len <= hlen &&
+      1 <= t[k].dtype <= 5 && t[k].ndim <= VIK_ST_DIMS &&
+      t[k].nelem <= VIK_ST_ELEM_MAX && t[k].begin <= t[k].end <= data_len;
+*/
+
+/* Two entries' data do not overlap (an empty span overlaps nothing). */
+/*@ predicate st_apart{L}(vik_st_tensor *t, integer p, integer q) =
+      t[p].end <= t[q].begin || t[q].end <= t[p].begin || t[p].begin == t[p].end || t[q].begin == t[q].end;
 */
 
 /* Bytes of one element of a dtype (0 for an unknown one). */
@@ -95,11 +100,9 @@ int vik_st_header_len(const uint8_t *prefix, uint64_t file_len, uint32_t *hlen);
     ensures count: *count <= cap;
     ensures at: *at <= hlen;
     ensures entries: \result == VIK_ST_OK ==>
-                       \forall integer k; 0 <= k < *count ==> st_entry_ok(t[k], hlen, data_len);
+                       \forall integer k; 0 <= k < *count ==> st_entry_ok(t, k, hlen, data_len);
     ensures disjoint: \result == VIK_ST_OK ==>
-                       \forall integer a, b; 0 <= a < b < *count ==>
-                         t[a].end <= t[b].begin || t[b].end <= t[a].begin ||
-                         t[a].begin == t[a].end || t[b].begin == t[b].end;
+                       \forall integer a, b; 0 <= a < b < *count ==> st_apart(t, a, b);
 */
 int vik_st_parse(const uint8_t *hdr, uint32_t hlen, uint64_t data_len, vik_st_tensor *t, uint32_t cap,
                  uint32_t *count, uint32_t *at);
