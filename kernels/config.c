@@ -98,36 +98,79 @@ static uint32_t key_id(const uint8_t *s, uint32_t n, uint32_t a, uint32_t b) {
   return VIK_CFG_NFIELDS;
 }
 
-/* A positive number v in [lo, hi] as a float (v = mant 10^e10, computed in
-   double: exact powers of ten up to 10^22, one rounding each step above);
-   0 when v is negative, zero or outside [10^-80, 10^60] or [lo, hi]. */
-/*@ requires lo: \is_finite(lo) && 0x1p-60 <= lo;
-    requires hi: \is_finite(hi) && lo <= hi <= 0x1p100;
-    requires v: v.mant < 10 * VIK_JSON_MANT_CAP && -VIK_JSON_E10_MAX <= v.e10 <= VIK_JSON_E10_MAX;
+/* Steps of num_in, one operation each, so each is a goal of one rounding. */
+/*@ requires p: \is_finite(p) && 1 <= p <= 0x1p30;
+    assigns \nothing;
+    ensures r: \is_finite(\result) && 10 <= \result <= 0x1p34;
+*/
+static float times10(float p) { return p * 10.0f; }   /* 10^k, k <= 10: exact in float */
+
+/*@ requires m: 1 <= m <= 16777216;
+    assigns \nothing;
+    ensures r: \is_finite(\result) && 1 <= \result <= 16777216;
+*/
+static float f32_of(uint32_t m) { return (float)m; }   /* m <= 2^24: exact */
+
+/*@ requires x: \is_finite(x) && 1 <= x <= 16777216;
+    requires p: \is_finite(p) && 1 <= p <= 0x1p34;
+    assigns \nothing;
+    ensures r: \is_finite(\result) && 0x1p-40 <= \result <= 0x1p58;
+*/
+static float mul_pos(float x, float p) { return x * p; }
+
+/*@ requires x: \is_finite(x) && 1 <= x <= 16777216;
+    requires p: \is_finite(p) && 1 <= p <= 0x1p34;
+    assigns \nothing;
+    ensures r: \is_finite(\result) && 0x1p-40 <= \result <= 0x1p58;
+*/
+static float div_pos(float x, float p) { return x / p; }
+
+/* A positive number v in [lo, hi] as a float: with the mantissa's trailing
+   zeros moved to the exponent, v = m 10^e with m <= 2^24 and |e| <= 10 is
+   m times or over 10^|e|, both exact in float, so the result is v correctly
+   rounded (one rounding). 0 when v is negative, zero, not of that form
+   (e.g. below 1e-10 or with more than 7 significant digits) or outside
+   [lo, hi]; config values such as 1e-05, 0.000001, 500000.0 are of it. */
+/*@ requires lo: \is_finite(lo) && 0x1p-40 <= lo;
+    requires hi: \is_finite(hi) && lo <= hi <= 0x1p58;
     requires valid: \valid(out);
     assigns *out;
     ensures bool: \result == 0 || \result == 1;
     ensures range: \result == 1 ==> \is_finite(*out) && lo <= *out <= hi;
 */
-static int num_in(vik_json_num v, double lo, double hi, float *out) {
-  double x = (double)v.mant, p = 1.0;
-  int32_t e = v.e10 < 0 ? -v.e10 : v.e10, k;
+static int num_in(vik_json_num v, float lo, float hi, float *out) {
+  uint64_t m = v.mant;
+  int32_t e10 = v.e10, e, k;
+  float x, p = 1.0f;
   *out = 0.0f;
-  if (v.neg || v.mant == 0u || v.e10 < -80 || v.e10 > 60) return 0;
-  /*@ loop invariant bounds: 0 <= k <= e <= 80;
-      loop invariant p: \is_finite(p) && 1 <= p <= 1e80;
+  if (v.neg || m == 0u || e10 < -VIK_JSON_E10_MAX || e10 > VIK_JSON_E10_MAX) return 0;
+  /*@ loop invariant m: 1 <= m;
+      loop invariant e10: -VIK_JSON_E10_MAX - 20 <= e10 <= VIK_JSON_E10_MAX + 20;
+      loop assigns m, e10;
+      loop variant m;
+  */
+  while (m % 10u == 0u && e10 <= VIK_JSON_E10_MAX + 19) {  /* m < 2^64: at most 19 zeros */
+    m /= 10u;
+    e10++;
+  }
+  if (m > 16777216u || e10 < -10 || e10 > 10) return 0;
+  e = e10 < 0 ? -e10 : e10;
+  /*@ loop invariant bounds: 0 <= k <= e <= 10;
+      loop invariant fin: \is_finite(p);
+      loop invariant p: 1 <= p <= 0x1p34;
+      loop invariant q: k < e ==> p <= 0x1p30;
       loop assigns k, p;
       loop variant e - k;
   */
   for (k = 0; k < e; k++) {
-    p = p * 10.0;
-    if (p > 1e80) p = 1e80;                /* never acts but for rounding: the bound the proof carries */
+    p = times10(p);
+    if (p > 0x1p30f && k + 1 < e) return 0;  /* never taken (10^9 < 2^30): the bound the proof carries */
   }
-  //@ assert x: \is_finite(x) && 0 <= x <= 1e19;
-  x = v.e10 >= 0 ? x * p : x / p;
+  x = f32_of((uint32_t)m);
+  x = e10 >= 0 ? mul_pos(x, p) : div_pos(x, p);
   if (!(x >= lo && x <= hi)) return 0;
-  *out = (float)x;
-  return (double)*out >= lo && (double)*out <= hi;
+  *out = x;
+  return 1;
 }
 
 /* Parsed values: u[f] for integer fields, num[f] for the two numbers,
@@ -332,6 +375,47 @@ static int opt(const cfg_raw *r, uint32_t f, uint32_t lo, uint32_t hi, uint32_t 
   return VIK_CFG_OK;
 }
 
+/* 1 iff lo <= x <= hi; behaviors by class of x: the provers see IEEE
+   comparisons one class at a time */
+/*@ requires lo: \is_finite(lo) && \is_finite(hi) && lo <= hi;
+    assigns \nothing;
+    behavior in:  assumes \is_finite(x) && lo <= x <= hi;
+                  ensures \result == 1;
+    behavior out: assumes \is_finite(x) && !(lo <= x <= hi);
+                  ensures \result == 0;
+    behavior nan: assumes \is_NaN(x);
+                  ensures \result == 0;
+    behavior inf: assumes \is_infinite(x);
+                  ensures \result == 0;
+    complete behaviors;
+    disjoint behaviors;
+*/
+static int in_range(float x, float lo, float hi) { return x >= lo && x <= hi; }
+
+/* 1 only if c satisfies cfg_ok (the parse above checks each limit where it
+   reads the field; this is the whole predicate in one place). */
+/*@ requires valid: \valid_read(c);
+    assigns \nothing;
+    ensures ok: \result != 0 ==> cfg_ok(*c);
+*/
+static int cfg_valid(const vik_config *c) {
+  if (c->arch != VIK_ARCH_LLAMA && c->arch != VIK_ARCH_MIXTRAL) return 0;
+  if (c->vocab < 1u || c->vocab > VIK_CFG_VOCAB_MAX || c->dim < 1u || c->dim > VIK_CFG_DIM_MAX) return 0;
+  if (c->n_layers < 1u || c->n_layers > VIK_CFG_LAYERS_MAX || c->n_heads < 1u || c->n_heads > VIK_CFG_HEADS_MAX)
+    return 0;
+  if (c->n_kv_heads < 1u || c->n_kv_heads > c->n_heads || c->n_heads % c->n_kv_heads != 0u) return 0;
+  if (c->head_dim < 2u || c->head_dim > 1024u || c->head_dim % 2u != 0u ||
+      (uint64_t)c->n_heads * c->head_dim > VIK_CFG_DIM_MAX)
+    return 0;
+  if (c->hidden < 1u || c->hidden > VIK_CFG_DIM_MAX) return 0;
+  if (c->arch == VIK_ARCH_MIXTRAL &&
+      (c->top_k < 1u || c->top_k > c->n_experts || c->n_experts > 512u || c->top_k > 32u))
+    return 0;
+  if (c->arch == VIK_ARCH_LLAMA && (c->n_experts != 0u || c->top_k != 0u)) return 0;
+  if (c->max_pos < 1u || c->window > VIK_CFG_CTX_MAX || c->tie > 1u) return 0;
+  return in_range(c->eps, 0x1p-40f, 1.0f) && in_range(c->theta, 1.0f, 0x1p40f);
+}
+
 int vik_config_parse(const uint8_t *s, uint32_t n, vik_config *c, uint32_t *at, uint32_t *field) {
   cfg_raw r;
   uint32_t k, e, hd;
@@ -391,10 +475,12 @@ int vik_config_parse(const uint8_t *s, uint32_t n, vik_config *c, uint32_t *at, 
   *field = F_MBIAS;
   if (r.u[F_MBIAS] != 0u) return VIK_CFG_EUNSUP;
   *field = F_EPS;
-  if (((r.have >> F_EPS) & 1u) != 0u && !num_in(r.num[F_EPS], 0x1p-40, 1.0, &c->eps)) return VIK_CFG_ERANGE;
+  if (((r.have >> F_EPS) & 1u) != 0u && !num_in(r.num[F_EPS], 0x1p-40f, 1.0f, &c->eps)) return VIK_CFG_ERANGE;
   *field = F_THETA;
-  if (((r.have >> F_THETA) & 1u) != 0u && !num_in(r.num[F_THETA], 1.0, 0x1p40, &c->theta))
+  if (((r.have >> F_THETA) & 1u) != 0u && !num_in(r.num[F_THETA], 1.0f, 0x1p40f, &c->theta))
     return VIK_CFG_ERANGE;
   *field = 0u;
-  return VIK_CFG_OK;
+  /* every limit again, on the struct as written: the contract's cfg_ok
+     follows from this one call instead of from twenty steps above */
+  return cfg_valid(c) ? VIK_CFG_OK : VIK_CFG_ERANGE;
 }

@@ -139,6 +139,28 @@ static void config_cases(void)
     check(rc == VIK_CFG_OK && c.n_kv_heads == 8 && c.head_dim == 8 && c.theta == 500000.0f && c.eps == 1e-6f &&
               c.tie == 1,
           "config: top-level rope_theta, defaults (KV heads = heads, head_dim = dim / heads), nested extras skipped");
+    /* the two numbers: m 10^e with m <= 2^24 after trailing zeros, |e| <= 10,
+       one rounding; anything else is refused as out of range, never misread */
+    {
+        static const struct { const char *eps; int ok; float want; } num[] = {
+            {"1e-05", 1, 1e-5f}, {"0.00001", 1, 1e-5f}, {"1.0000000000e-5", 1, 1e-5f},
+            {"100000000000000000000e-25", 1, 1e-5f}, {"3.3e-7", 1, 3.3e-7f}, {"1", 1, 1.0f},
+            {"1e-12", 0, 0}, {"1.2345678e-5", 0, 0}, {"2", 0, 0}, {"-1e-5", 0, 0}, {"0", 0, 0},
+        };
+        char buf[512];
+        size_t q;
+        for (q = 0; q < sizeof num / sizeof num[0]; q++) {
+            snprintf(buf, sizeof buf, "{\"architectures\": [\"LlamaForCausalLM\"], \"vocab_size\": 32, "
+                     "\"hidden_size\": 64, \"num_hidden_layers\": 1, \"num_attention_heads\": 8, "
+                     "\"intermediate_size\": 96, \"rms_norm_eps\": %s}", num[q].eps);
+            rc = vik_config_parse((const uint8_t *)buf, (uint32_t)strlen(buf), &c, &at, &field);
+            char what[128];
+            snprintf(what, sizeof what, "config: rms_norm_eps %s %s", num[q].eps,
+                     num[q].ok ? "read as the float nearest" : "refused (out of range)");
+            check(num[q].ok ? rc == VIK_CFG_OK && c.eps == num[q].want
+                            : rc == VIK_CFG_ERANGE && strcmp(vik_config_field_name(field), "rms_norm_eps") == 0, what);
+        }
+    }
 }
 
 static void group_cases(void)
