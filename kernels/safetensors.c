@@ -289,7 +289,7 @@ int vik_st_parse(const uint8_t *hdr, uint32_t hlen, uint64_t data_len, vik_st_te
   /* c counts the entries, pos is where the parse stands (the error position
      on failure); both are locals until the end, so the loop writes no memory
      but t[c] */
-  uint32_t i, j, a, b, esc, c = 0u, pos, meta = 0u;
+  uint32_t i, j, a, b, esc, c = 0u, pos;
   int rc = VIK_ST_OK;
   i = vik_json_ws(hdr, hlen, 0u);
   pos = i;
@@ -303,6 +303,7 @@ int vik_st_parse(const uint8_t *hdr, uint32_t hlen, uint64_t data_len, vik_st_te
   if (j < hlen && hdr[j] == '}') {
     i = j;
   } else {
+    uint32_t meta = 0u;
     /*@ loop invariant bounds: 0 < i <= hlen;
         loop invariant count: c <= cap;
         loop invariant at: pos <= hlen;
@@ -313,52 +314,59 @@ int vik_st_parse(const uint8_t *hdr, uint32_t hlen, uint64_t data_len, vik_st_te
         loop variant hlen - i;
     */
     for (;;) {
-      pos = i;
+      /* pos, set where the parse fails: at the member for a bad key, at the
+         name for a fault of the name (a duplicate, a bad name, one too many,
+         a clash), at the value for the value's own */
       j = vik_json_key(hdr, hlen, i, &a, &b, &esc);
       if (j == VIK_JSON_BAD) {
+        pos = i;
         rc = VIK_ST_ESYNTAX;
         break;
       }
-      pos = a;
       if (!esc && vik_json_str_eq(hdr, hlen, a, b, "__metadata__", 12u)) {
+        uint32_t v = j;
         if (meta) {
+          pos = a;
           rc = VIK_ST_EDUP;
           break;
         }
         meta = 1u;
-        pos = j;
-        j = vik_json_skip(hdr, hlen, j);
+        j = vik_json_skip(hdr, hlen, v);
         if (j == VIK_JSON_BAD) {
+          pos = v;
           rc = VIK_ST_ESYNTAX;
           break;
         }
       } else {
         int code;
+        uint32_t v = j;
         if (esc || b - a - 2u > VIK_ST_NAME_MAX || b - a == 2u) {
+          pos = a;
           rc = VIK_ST_ENAME;
           break;
         }
         if (c >= cap) {
+          pos = a;
           rc = VIK_ST_ECOUNT;
           break;
         }
-        pos = j;
-        j = st_add(hdr, hlen, j, a, b, data_len, t, c, &code);
+        j = st_add(hdr, hlen, v, a, b, data_len, t, c, &code);
         if (j == VIK_JSON_BAD) {
-          if (code == VIK_ST_EDUP || code == VIK_ST_EOVERLAP) pos = a;  /* the clash is the name's */
+          pos = code == VIK_ST_EDUP || code == VIK_ST_EOVERLAP ? a : v;
           rc = code;
           break;
         }
         c++;
       }
       i = vik_json_ws(hdr, hlen, j);
-      pos = i;
       if (i >= hlen) {
+        pos = i;
         rc = VIK_ST_ESYNTAX;
         break;
       }
       if (hdr[i] == '}') break;
       if (hdr[i] != ',') {
+        pos = i;
         rc = VIK_ST_ESYNTAX;
         break;
       }

@@ -38,14 +38,15 @@
 #define VIK_ST_OK 0
 #define VIK_ST_ETRUNC 1     /* file shorter than the 8-byte length prefix */
 #define VIK_ST_EHLEN 2      /* header length < 2, above VIK_ST_HDR_MAX or past the end of the file */
-#define VIK_ST_ESYNTAX 3    /* header is not a JSON object of the expected form */
-#define VIK_ST_EKEY 4       /* tensor entry with a missing, repeated or unknown field */
+#define VIK_ST_ESYNTAX 3    /* header is not a JSON object of the expected form (an entry {} or an
+                               integer above 2^53, which this reader does not take, included) */
+#define VIK_ST_EKEY 4       /* tensor entry with a missing, repeated or unknown field (an empty one: ESYNTAX) */
 #define VIK_ST_EDTYPE 5     /* unknown dtype */
-#define VIK_ST_ESHAPE 6     /* too many dims, or element count above VIK_ST_ELEM_MAX */
+#define VIK_ST_ESHAPE 6     /* too many dims, or a dim or the element count above VIK_ST_ELEM_MAX */
 #define VIK_ST_EOFFSETS 7   /* data_offsets not [begin, end] with begin <= end <= data length */
 #define VIK_ST_ESIZE 8      /* end - begin differs from elements * dtype size */
 #define VIK_ST_EOVERLAP 9   /* two tensors' byte ranges overlap */
-#define VIK_ST_EDUP 10      /* two tensors (or two __metadata__) with the same name */
+#define VIK_ST_EDUP 10      /* two tensors (or two __metadata__) with the same name; checked before overlap */
 #define VIK_ST_ENAME 11     /* tensor name with an escape, empty, or longer than VIK_ST_NAME_MAX */
 #define VIK_ST_ECOUNT 12    /* more tensors than the table holds */
 #define VIK_ST_NCODES 13

@@ -11,55 +11,77 @@ done
 sh proofs/why3-config.sh $B/why3/why3.conf 2>/dev/null || { echo "prove: why3 config failed"; exit 2; }
 export WHY3CONFIG=$PWD/$B/why3/why3.conf
 fail=0
+rm -f $B/*.log $B/failed
 : > $B/report.txt
-# wp_run LOG FILES OPTIONS... : one Frama-C WP run
+# wp_run LOG FILES OPTIONS... : one Frama-C WP run; a failed run leaves $B/failed
 wp_run() {
   log=$1; files=$2; shift 2
   t0=$(date +%s)
   frama-c -cpp-extra-args="-Ikernels -Ispec" -wp -wp-rte -warn-special-float non-finite \
     -wp-driver proofs/wp/rsub.driver -wp-timeout 10 -wp-par 2 "$@" $files > $B/$log 2>&1 \
-    || { echo "prove: frama-c failed ($log)"; fail=1; }
+    || { echo "prove: frama-c failed ($log)"; touch $B/failed; }
   echo "prove: $log $(( $(date +%s) - t0 )) s"
-  cat $B/$log >> $B/report.txt
 }
 # One run per kernels/ file, so that a file's goals carry only the lemmas of
 # the headers it includes (every lemma of a run joins the context of every goal
 # of that run, and Why3 prepares each goal's context once per prover).
 # Provers: each goal goes to all of a run's provers at once, so a run lists
 # only the provers its goals need (Gappa: the float products and sums).
+#
+# Two lanes of runs at once: much of a run is Frama-C building and
+# simplifying goals (Qed) on one core, with no prover running; a second lane
+# keeps the other core busy. When both lanes' provers run, each prover gets
+# about half a core, so the timeouts are twice the slowest goal seen alone
+# (a proved goal costs only its own time; the timeout matters only to
+# goals that fail).
+#
 # The decoders' value clauses need a case split over every code (wp:range); the
 # split's per-code goals are small, so they get Z3 alone with a short timeout.
 SPLIT=vik_e4m3_decode,vik_e5m2_decode,vik_e2m1_decode,vik_e8m0_decode
-wp_run formats.log kernels/formats.c -wp-skip-fct $SPLIT -wp-prop=-@lemma -wp-prover z3wp,cvc5 \
-  -wp-timeout 20   # 20 s: one rne goal takes ~9 s
-wp_run split.log kernels/formats.c -wp-fct $SPLIT -wp-prover z3wp -wp-timeout 3 -wp-auto wp:range
-wp_run mx.log kernels/mx.c -wp-prop=-@lemma -wp-prover z3wp,cvc5,gappa -wp-timeout 20
-wp_run linear.log kernels/linear.c -wp-prop=-@lemma -wp-prover z3wp,cvc5,gappa -wp-timeout 20
 # nn.c: the helpers whose goals merge branches (clamps, sign cases, constant
 # chains) are proved with -wp-split (one goal per path; Gappa cannot reason
 # on a merged if-then-else); splitting the whole file would multiply the
 # softmax's goals by ten.
 NNSPLIT=clamp01,vik_silu1,vik_exp_neg,shifted_exp,rms_inv,pow2_m1,pow2_m4
-wp_run nn.log kernels/nn.c -wp-skip-fct $NNSPLIT -wp-prop=-@lemma -wp-prover z3wp,cvc5,gappa -wp-timeout 20
-wp_run nnsplit.log kernels/nn.c -wp-fct $NNSPLIT -wp-split -wp-prop=-@lemma -wp-prover z3wp,cvc5,gappa -wp-timeout 20
 # moe.c, attn.c: the same split for their float-comparison helpers
 MOESPLIT=ahead,share,acc_add,at_least,bias_ok,scaled_w
-# 60 s for moe.c and attn.c: on a loaded 2-core machine some goals take 15-25 s
-# (vik_topk's order, attention's row offsets p D under wrapping uint32
-# counters); a proved goal costs only its own time
-wp_run moe.log kernels/moe.c -wp-skip-fct $MOESPLIT -wp-prop=-@lemma -wp-prover z3wp,cvc5,gappa -wp-timeout 60
-wp_run moesplit.log kernels/moe.c -wp-fct $MOESPLIT -wp-split -wp-prop=-@lemma -wp-prover z3wp,cvc5,gappa -wp-timeout 20
-wp_run attn.log kernels/attn.c -wp-skip-fct inv_sqrt -wp-prop=-@lemma -wp-prover z3wp,cvc5,gappa -wp-timeout 60
-wp_run attnsplit.log kernels/attn.c -wp-fct inv_sqrt -wp-split -wp-prop=-@lemma -wp-prover z3wp,cvc5,gappa -wp-timeout 20
-# the model loader's parsers of untrusted bytes (integers and indices only:
-# no float goals but the config's two numbers) and the forward pass
-wp_run json.log kernels/json.c -wp-prop=-@lemma -wp-prover z3wp,cvc5 -wp-timeout 20
-wp_run safetensors.log kernels/safetensors.c -wp-prop=-@lemma -wp-prover z3wp,cvc5 -wp-timeout 20
-wp_run config.log kernels/config.c -wp-prop=-@lemma -wp-prover z3wp,cvc5,gappa -wp-timeout 20
-wp_run ffn.log kernels/ffn.c -wp-prop=-@lemma -wp-prover z3wp,cvc5,gappa -wp-timeout 20
-wp_run model.log kernels/model.c -wp-prop=-@lemma -wp-prover z3wp,cvc5,gappa -wp-timeout 20
+lane_a() {
+  wp_run nn.log kernels/nn.c -wp-skip-fct $NNSPLIT -wp-prop=-@lemma -wp-prover z3wp,cvc5,gappa -wp-timeout 40
+  wp_run linear.log kernels/linear.c -wp-prop=-@lemma -wp-prover z3wp,cvc5,gappa -wp-timeout 40
+  # the loader's config.json reader: integers, but its two numbers (Gappa)
+  wp_run config.log kernels/config.c -wp-prop=-@lemma -wp-prover z3wp,cvc5,gappa -wp-timeout 40
+  wp_run mx.log kernels/mx.c -wp-prop=-@lemma -wp-prover z3wp,cvc5,gappa -wp-timeout 40
+  # one rne goal takes ~9 s alone
+  wp_run formats.log kernels/formats.c -wp-skip-fct $SPLIT -wp-prop=-@lemma -wp-prover z3wp,cvc5 \
+    -wp-timeout 40
+  wp_run nnsplit.log kernels/nn.c -wp-fct $NNSPLIT -wp-split -wp-prop=-@lemma -wp-prover z3wp,cvc5,gappa -wp-timeout 40
+}
+lane_b() {
+  # moe.c and attn.c: some goals take 15-25 s alone (vik_topk's order,
+  # attention's row offsets p D under wrapping uint32 counters)
+  wp_run moe.log kernels/moe.c -wp-skip-fct $MOESPLIT -wp-prop=-@lemma -wp-prover z3wp,cvc5,gappa -wp-timeout 90
+  wp_run attn.log kernels/attn.c -wp-skip-fct inv_sqrt -wp-prop=-@lemma -wp-prover z3wp,cvc5,gappa -wp-timeout 90
+  # the model loader's parsers of untrusted bytes: integers and indices
+  wp_run json.log kernels/json.c -wp-prop=-@lemma -wp-prover z3wp,cvc5 -wp-timeout 40
+  wp_run safetensors.log kernels/safetensors.c -wp-prop=-@lemma -wp-prover z3wp,cvc5 -wp-timeout 40
+  wp_run split.log kernels/formats.c -wp-fct $SPLIT -wp-prover z3wp -wp-timeout 10 -wp-auto wp:range
+  wp_run moesplit.log kernels/moe.c -wp-fct $MOESPLIT -wp-split -wp-prop=-@lemma -wp-prover z3wp,cvc5,gappa -wp-timeout 40
+  wp_run attnsplit.log kernels/attn.c -wp-fct inv_sqrt -wp-split -wp-prop=-@lemma -wp-prover z3wp,cvc5,gappa -wp-timeout 40
+  # the forward pass (branch model)
+  wp_run ffn.log kernels/ffn.c -wp-prop=-@lemma -wp-prover z3wp,cvc5,gappa -wp-timeout 40
+  wp_run model.log kernels/model.c -wp-prop=-@lemma -wp-prover z3wp,cvc5,gappa -wp-timeout 40
+}
+lane_a & pa=$!
+lane_b & pb=$!
+wait $pa; wait $pb
 # lemmas of spec/: the grid lemmas are proved by a case split over the exponent
 wp_run lemma.log "$(ls kernels/*.c)" -wp-prop=@lemma -wp-prover z3wp,cvc5 -wp-auto wp:range
+[ -e $B/failed ] && fail=1
+RUNS="formats split mx linear nn nnsplit moe moesplit attn attnsplit json safetensors config ffn model lemma"
+for r in $RUNS; do
+  [ -s $B/$r.log ] || { echo "prove: run $r left no log"; fail=1; continue; }
+  cat $B/$r.log >> $B/report.txt
+done
 # every kernels/*.c must have had its own run (the lemma run parses them all)
 for f in kernels/*.c; do
   cat $B/formats.log $B/mx.log $B/linear.log $B/nn.log $B/moe.log $B/attn.log $B/json.log \
