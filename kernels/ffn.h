@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include "linear.h"
 #include "nn.h"
+#include "group_logic.h"
 
 #define VIK_ERANGE 4        /* an activation left the proven range (finite, |x| <= 2^20) */
 #define VIK_ACT_MAX 0x1p20f
@@ -107,7 +108,9 @@ int vik_ffn_swiglu(float *y, const float *x, vik_wmat w1, vik_wmat w2, vik_wmat 
 /* Group the T k routing slots (slot s = t k + j: token t's j-th choice
    idx[s] < E) by expert: cnt[e] slots go to expert e, listed in
    list[off[e] .. off[e] + cnt[e] - 1] in increasing slot order;
-   off[0] = 0, off[e + 1] = off[e] + cnt[e], off[E] = T k. */
+   off[0] = 0, off[e + 1] = off[e] + cnt[e], off[E] = T k. Proven exactly:
+   group e holds slots_to(idx, e, T k) distinct slots (strictly increasing),
+   each routed to e; so it holds every slot routed to e, once. */
 /*@ requires dims: 1 <= E <= 512 && 1 <= k <= 32 && 1 <= T && T * k <= 0x1000000;
     requires valid: \valid_read(idx + (0 .. T * k - 1)) && \valid(cnt + (0 .. E - 1)) &&
                     \valid(off + (0 .. E)) && \valid(list + (0 .. T * k - 1));
@@ -117,16 +120,19 @@ int vik_ffn_swiglu(float *y, const float *x, vik_wmat w1, vik_wmat w2, vik_wmat 
     ensures off: off[0] == 0 && off[E] == T * k;
     ensures mono: \forall integer e; 0 <= e < E ==> off[e] <= off[e + 1] && off[e + 1] - off[e] == cnt[e];
     ensures bound: \forall integer e; 0 <= e <= E ==> off[e] <= T * k;
+    ensures count: \forall integer e; 0 <= e < E ==> cnt[e] == slots_to{Pre}(idx, e, T * k);
+    ensures member: \forall integer e, r; 0 <= e < E && off[e] <= r < off[e + 1] ==> list[r] < T * k && idx[list[r]] == e;
+    ensures order: \forall integer e, r; 0 <= e < E && off[e] <= r && r + 1 < off[e + 1] ==> list[r] < list[r + 1];
     ensures list: \forall integer r; 0 <= r < T * k ==> list[r] < T * k;
 */
 void vik_moe_group(uint32_t *cnt, uint32_t *off, uint32_t *list, const uint32_t *idx, uint32_t E, uint32_t k,
                    uint32_t T);
 
-/* dst row r = src row list[r] / k (the token of slot list[r]), rows of dim. */
+/* dst row r = src row list[r] / k (the token of slot list[r] < T k), rows of dim. */
 /*@ requires dims: 1 <= k && 1 <= dim && cnt * dim <= VIK_MAT_MAX && T * dim <= VIK_MAT_MAX;
     requires valid: \valid_read(list + (0 .. cnt - 1)) && \valid_read(src + (0 .. T * dim - 1)) &&
                     \valid(dst + (0 .. cnt * dim - 1));
-    requires range: \forall integer r; 0 <= r < cnt ==> list[r] / k < T;
+    requires range: \forall integer r; 0 <= r < cnt ==> list[r] < T * k;
     requires sep: \separated(dst + (0 .. cnt * dim - 1), src + (0 .. T * dim - 1), list + (0 .. cnt - 1));
     requires bounded: act_ok(src, T * dim);
     assigns dst[0 .. cnt * dim - 1];

@@ -1,5 +1,7 @@
 /* vik forward pass (see model.h): the whole Llama / Mixtral pass in one file. */
 #include "model.h"
+#include "attn_logic.h"
+#include "linear_logic.h"
 
 const char *vik_model_strerror(int code) {
   switch (code) {
@@ -142,37 +144,48 @@ static int rope_rows(float *x, uint32_t T, uint32_t H, uint32_t D, uint32_t pos0
   return vik_act_ok(x, T * H * D);
 }
 
-/* dst[b, a, :] = src[a, b, :] for a < A, b < B, rows of D. */
+/* dst[b, a, :] = src[a, b, :] for a < A, b < B, rows of D. Offsets advance
+   by whole rows (so = (a B + b) D, dof = (b A + a) D as invariants): the
+   provers handle sums of rows better than products of loop counters. */
 /*@ requires dims: 1 <= A && 1 <= B && 1 <= D && A * B * D <= VIK_MAT_MAX;
     requires valid: \valid_read(src + (0 .. A * B * D - 1)) && \valid(dst + (0 .. A * B * D - 1));
     requires sep: \separated(dst + (0 .. A * B * D - 1), src + (0 .. A * B * D - 1));
     assigns dst[0 .. A * B * D - 1];
 */
 static void transpose(float *dst, const float *src, uint32_t A, uint32_t B, uint32_t D) {
-  uint32_t a, b, i;
+  uint32_t a, b, i, so = 0u;
+  //@ assert assoc: A * B * D == A * (B * D) && A * B * D == B * (A * D);
   /*@ loop invariant bounds: 0 <= a <= A;
-      loop assigns a, b, i, dst[0 .. A * B * D - 1];
+      loop invariant so: so == a * (B * D);
+      loop assigns a, b, i, so, dst[0 .. A * B * D - 1];
       loop variant A - a;
   */
-  for (a = 0u; a < A; a++)
+  for (a = 0u; a < A; a++) {
+    uint32_t dof = a * D;
+    //@ assert a1: (a + 1) * (B * D) <= A * (B * D) && (a + 1) * D <= A * D;
     /*@ loop invariant bounds: 0 <= b <= B;
-        loop assigns b, i, dst[0 .. A * B * D - 1];
+        loop invariant so: so == a * (B * D) + b * D;
+        loop invariant dof: dof == b * (A * D) + a * D;
+        loop assigns b, i, so, dof, dst[0 .. A * B * D - 1];
         loop variant B - b;
     */
-    for (b = 0u; b < B; b++)
+    for (b = 0u; b < B; b++) {
+      //@ assert b1: (b + 1) * D <= B * D && (b + 1) * (A * D) <= B * (A * D);
+      //@ assert in: so + D <= A * B * D && dof + D <= A * B * D;
       /*@ loop invariant bounds: 0 <= i <= D;
-          loop assigns i, dst[0 .. A * B * D - 1];
+          loop assigns i, dst[dof .. dof + D - 1];
           loop variant D - i;
       */
-      for (i = 0u; i < D; i++) {
-        //@ assert in_dst: 0 <= b * A + a < B * A && 0 <= (b * A + a) * D + i < (B * A) * D;
-        //@ assert in_src: 0 <= a * B + b < A * B && 0 <= (a * B + b) * D + i < (A * B) * D;
-        dst[(b * A + a) * D + i] = src[(a * B + b) * D + i];
-      }
+      for (i = 0u; i < D; i++) dst[dof + i] = src[so + i];
+      so += D;
+      dof += A * D;
+    }
+  }
 }
 
 /* Rows t of kv [T, G, D] into the cache [G, S, D] at positions pos0 + t;
-   the cache keeps holding checked activations only. */
+   the cache keeps holding checked activations only. Offsets advance by
+   rows, as in transpose. */
 /*@ requires dims: 1 <= T && 1 <= G && 1 <= D && pos0 + T <= S && G * S * D <= VIK_MAT_MAX && T * G * D <= VIK_MAT_MAX;
     requires valid: \valid_read(kv + (0 .. T * G * D - 1)) && \valid(cache + (0 .. G * S * D - 1));
     requires sep: \separated(cache + (0 .. G * S * D - 1), kv + (0 .. T * G * D - 1));
@@ -182,29 +195,37 @@ static void transpose(float *dst, const float *src, uint32_t A, uint32_t B, uint
 */
 static void to_cache(float *cache, const float *kv, uint32_t T, uint32_t G, uint32_t D, uint32_t pos0,
                      uint32_t S) {
-  uint32_t t, g, i;
+  uint32_t t, g, i, ko = 0u;
+  //@ assert assoc: T * G * D == T * (G * D) && G * S * D == G * (S * D);
   /*@ loop invariant bounds: 0 <= t <= T;
+      loop invariant ko: ko == t * (G * D);
       loop invariant bounded: act_ok(cache, G * S * D);
-      loop assigns t, g, i, cache[0 .. G * S * D - 1];
+      loop assigns t, g, i, ko, cache[0 .. G * S * D - 1];
       loop variant T - t;
   */
-  for (t = 0u; t < T; t++)
+  for (t = 0u; t < T; t++) {
+    uint32_t co = (pos0 + t) * D;
+    //@ assert t1: (t + 1) * (G * D) <= T * (G * D) && (pos0 + t + 1) * D <= S * D;
     /*@ loop invariant bounds: 0 <= g <= G;
+        loop invariant ko: ko == t * (G * D) + g * D;
+        loop invariant co: co == g * (S * D) + (pos0 + t) * D;
         loop invariant bounded: act_ok(cache, G * S * D);
-        loop assigns g, i, cache[0 .. G * S * D - 1];
+        loop assigns g, i, ko, co, cache[0 .. G * S * D - 1];
         loop variant G - g;
     */
-    for (g = 0u; g < G; g++)
+    for (g = 0u; g < G; g++) {
+      //@ assert g1: (g + 1) * D <= G * D && (g + 1) * (S * D) <= G * (S * D);
+      //@ assert in: ko + D <= T * G * D && co + D <= G * S * D;
       /*@ loop invariant bounds: 0 <= i <= D;
           loop invariant bounded: act_ok(cache, G * S * D);
-          loop assigns i, cache[0 .. G * S * D - 1];
+          loop assigns i, cache[co .. co + D - 1];
           loop variant D - i;
       */
-      for (i = 0u; i < D; i++) {
-        //@ assert in_cache: 0 <= g * S + (pos0 + t) < G * S && 0 <= (g * S + (pos0 + t)) * D + i < (G * S) * D;
-        //@ assert in_kv: 0 <= t * G + g < T * G && 0 <= (t * G + g) * D + i < (T * G) * D;
-        cache[(g * S + pos0 + t) * D + i] = kv[(t * G + g) * D + i];
-      }
+      for (i = 0u; i < D; i++) cache[co + i] = kv[ko + i];
+      ko += D;
+      co += S * D;
+    }
+  }
 }
 
 /* The MoE FFN of one layer on xb [T, dim] into ff [T, dim]: router logits,
@@ -213,7 +234,7 @@ static void to_cache(float *cache, const float *kv, uint32_t T, uint32_t G, uint
    the FFN's scratch regions (ff .. wts) and the routing indices. */
 /*@ requires cfg: cfg_ok(*c) && c->arch == VIK_ARCH_MIXTRAL;
     requires plan: \valid_read(p) && plan_layout(p, *c) && 1 <= T <= p->Tmax;
-    requires layer: layer_ok(ly, *c) && layer_sep(ly, *c, fa, p->nf);
+    requires layer: layer_ok(ly, *c) && layer_sep(ly, *c, fa, p->nf) && layer_sep_u(ly, *c, fu, p->nu);
     requires arena: \valid(fa + (0 .. p->nf - 1)) && \valid(fu + (0 .. p->nu - 1));
     requires sep: \separated(c, p, fa + (0 .. p->nf - 1), fu + (0 .. p->nu - 1));
     requires bounded: act_ok(fa + p->xb, T * c->dim);
@@ -230,22 +251,16 @@ static int moe_ffn(const vik_layer *ly, const vik_config *c, const vik_plan *p, 
   vik_wmat_matmul(rl, xb, ly->router, T, dim, E);
   if (vik_act_ok(rl, T * E) != VIK_OK) return VIK_ERANGE;
   /*@ loop invariant bounds: 0 <= t <= T;
+      loop invariant range: \forall integer q; 0 <= q < t * K ==> idx[q] < E;
       loop invariant weights: \forall integer q; 0 <= q < t * K ==> \is_finite(fa[p->wts + q]) && 0 <= fa[p->wts + q] <= 1;
       loop assigns t, fu[p->idx .. p->idx + T * K - 1], fa[p->score .. p->aw - 1];
       loop variant T - t;
   */
-  for (t = 0u; t < T; t++)
+  for (t = 0u; t < T; t++) {
+    //@ assert row: 0 <= t * K && t * K + K <= T * K && 0 <= t * E && t * E + E <= T * E;
     if (vik_route_softmax_topk(idx + t * K, fa + p->wts + t * K, fa + p->score, rl + t * E, E, K, 1) != VIK_OK)
       return VIK_EDOMAIN;
-  /* the router's contract does not restate that its indices are < E (moe.h):
-     checked here, never failing (vik_topk's contract has it) */
-  /*@ loop invariant bounds: 0 <= t <= T * K;
-      loop invariant range: \forall integer q; 0 <= q < t ==> idx[q] < E;
-      loop assigns t;
-      loop variant T * K - t;
-  */
-  for (t = 0u; t < T * K; t++)
-    if (idx[t] >= E) return VIK_EDOMAIN;
+  }
   vik_moe_group(cnt, off, list, idx, E, K, T);
   /*@ loop invariant bounds: 0 <= i <= neo;
       loop invariant zero: \forall integer q; 0 <= q < i ==> eo[q] == 0;
@@ -254,7 +269,7 @@ static int moe_ffn(const vik_layer *ly, const vik_config *c, const vik_plan *p, 
   */
   for (i = 0u; i < neo; i++) eo[i] = 0.0f;
   /*@ loop invariant bounds: 0 <= e <= E;
-      loop assigns e, fa[p->ff .. p->aw - 1];
+      loop assigns e, fa[p->h1 .. p->rl - 1];
       loop variant E - e;
   */
   for (e = 0u; e < E; e++) {
@@ -277,14 +292,131 @@ static int moe_ffn(const vik_layer *ly, const vik_config *c, const vik_plan *p, 
   return vik_act_ok(ff, T * dim);
 }
 
+/* The attention half of layer l on the T rows of x (fa + p->x): RMSNorm,
+   q k v, RoPE, k v into the layer's cache slices kc, vc, attention, output
+   projection, residual. Writes the activation regions (x .. aw) and the two
+   slices, which keep holding checked activations on every path. */
+/*@ requires cfg: cfg_ok(*c);
+    requires plan: \valid_read(p) && plan_layout(p, *c) && 1 <= T <= p->Tmax && pos0 < p->S && T <= p->S - pos0;
+    requires layer: layer_ok(ly, *c) && layer_sep(ly, *c, fa, p->nf) && l < c->n_layers;
+    requires rope: \valid_read(rc + (0 .. p->S * (c->head_dim / 2) - 1)) && \valid_read(rs + (0 .. p->S * (c->head_dim / 2) - 1)) &&
+                   (\forall integer i; 0 <= i < p->S * (c->head_dim / 2) ==>
+                      \is_finite(rc[i]) && \abs(rc[i]) <= 1 && \is_finite(rs[i]) && \abs(rs[i]) <= 1);
+    requires arena: \valid(fa + (0 .. p->nf - 1));
+    requires sep: \separated(c, p, fa + (0 .. p->nf - 1)) && \separated(rc + (0 .. p->S * (c->head_dim / 2) - 1), fa + (0 .. p->nf - 1)) &&
+                  \separated(rs + (0 .. p->S * (c->head_dim / 2) - 1), fa + (0 .. p->nf - 1));
+    requires x: act_ok(fa + p->x, T * c->dim);
+    requires cache: act_ok(fa + p->kc + l * (c->n_kv_heads * p->S * c->head_dim), c->n_kv_heads * p->S * c->head_dim) &&
+                    act_ok(fa + p->vc + l * (c->n_kv_heads * p->S * c->head_dim), c->n_kv_heads * p->S * c->head_dim);
+    assigns fa[p->x .. p->logits - 1],
+            fa[p->kc + l * (c->n_kv_heads * p->S * c->head_dim) .. p->kc + (l + 1) * (c->n_kv_heads * p->S * c->head_dim) - 1],
+            fa[p->vc + l * (c->n_kv_heads * p->S * c->head_dim) .. p->vc + (l + 1) * (c->n_kv_heads * p->S * c->head_dim) - 1],
+            __fc_errno;
+    ensures code: \result == VIK_OK || \result == VIK_ERANGE || \result == VIK_EDOMAIN;
+    ensures x: \result == VIK_OK ==> act_ok(fa + p->x, T * c->dim);
+    ensures cache: act_ok(fa + p->kc + l * (c->n_kv_heads * p->S * c->head_dim), c->n_kv_heads * p->S * c->head_dim) &&
+                   act_ok(fa + p->vc + l * (c->n_kv_heads * p->S * c->head_dim), c->n_kv_heads * p->S * c->head_dim);
+*/
+static int attn_half(const vik_layer *ly, const vik_config *c, const vik_plan *p, const float *rc, const float *rs,
+                     float *fa, uint32_t l, uint32_t T, uint32_t pos0) {
+  uint32_t dim = c->dim, H = c->n_heads, G = c->n_kv_heads, D = c->head_dim, S = p->S, qd = H * D, kvd = G * D;
+  uint64_t gsd = (uint64_t)G * S * D;
+  float *x = fa + p->x, *xb = fa + p->xb, *qt = fa + p->qt, *kt = fa + p->kt, *vt = fa + p->vt;
+  float *qh = fa + p->qh, *ah = fa + p->ah, *att = fa + p->att, *ff = fa + p->ff;
+  float *kc = fa + p->kc + l * gsd, *vc = fa + p->vc + l * gsd;
+  int rc_;
+  /* the regions hold Tmax rows; this call uses T of them */
+  //@ assert rows: T * dim <= p->Tmax * dim && T * qd <= p->Tmax * (H * D) && T * kvd <= p->Tmax * (G * D);
+  //@ assert heads: qd == H * D && kvd == G * D && H * T * D == T * qd && G * T * D == T * kvd;
+  //@ assert slice: (l + 1) * gsd <= c->n_layers * gsd;
+  if ((rc_ = norm_rows(xb, x, ly->attn_norm, T, dim, c->eps)) != VIK_OK) return rc_;
+  vik_wmat_matmul(qt, xb, ly->wq, T, dim, qd);
+  vik_wmat_matmul(kt, xb, ly->wk, T, dim, kvd);
+  vik_wmat_matmul(vt, xb, ly->wv, T, dim, kvd);
+  if (vik_act_ok(qt, T * qd) != VIK_OK || vik_act_ok(kt, T * kvd) != VIK_OK || vik_act_ok(vt, T * kvd) != VIK_OK)
+    return VIK_ERANGE;
+  if ((rc_ = rope_rows(qt, T, H, D, pos0, S, rc, rs)) != VIK_OK) return rc_;
+  if ((rc_ = rope_rows(kt, T, G, D, pos0, S, rc, rs)) != VIK_OK) return rc_;
+  to_cache(kc, kt, T, G, D, pos0, S);
+  to_cache(vc, vt, T, G, D, pos0, S);
+  transpose(qh, qt, T, H, D);            /* [T, H, D] -> [H, T, D] */
+  /* a copy of checked rows; checked again because transpose's contract
+     does not carry the bound through the permutation (never fails) */
+  if (vik_act_ok(qh, T * qd) != VIK_OK) return VIK_ERANGE;
+  if ((rc_ = vik_attention(ah, qh, kc, vc, H, G, D, T, pos0, S, c->window, NULL, fa + p->aw)) != VIK_OK) return rc_;
+  transpose(att, ah, H, T, D);           /* [H, T, D] -> [T, H, D] */
+  if (vik_act_ok(att, T * qd) != VIK_OK) return VIK_ERANGE;
+  vik_wmat_matmul(ff, att, ly->wo, T, qd, dim);
+  if (vik_act_ok(ff, T * dim) != VIK_OK) return VIK_ERANGE;
+  return vik_residual(x, ff, T * dim);
+}
+
+/* The feed-forward half of a layer on the T rows of x: RMSNorm, the dense
+   SwiGLU FFN or the MoE FFN, residual. Writes the activation regions and
+   the routing indices only (never the cache). */
+/*@ requires cfg: cfg_ok(*c);
+    requires plan: \valid_read(p) && plan_layout(p, *c) && 1 <= T <= p->Tmax;
+    requires layer: layer_ok(ly, *c) && layer_sep(ly, *c, fa, p->nf) && layer_sep_u(ly, *c, fu, p->nu);
+    requires arena: \valid(fa + (0 .. p->nf - 1)) && \valid(fu + (0 .. p->nu - 1));
+    requires sep: \separated(c, p, fa + (0 .. p->nf - 1), fu + (0 .. p->nu - 1));
+    requires x: act_ok(fa + p->x, T * c->dim);
+    assigns fa[p->x .. p->logits - 1], fu[0 .. p->nu - 1], __fc_errno;
+    ensures code: \result == VIK_OK || \result == VIK_ERANGE || \result == VIK_EDOMAIN;
+    ensures x: \result == VIK_OK ==> act_ok(fa + p->x, T * c->dim);
+*/
+static int ffn_half(const vik_layer *ly, const vik_config *c, const vik_plan *p, float *fa, uint32_t *fu,
+                    uint32_t T) {
+  uint32_t dim = c->dim;
+  float *x = fa + p->x, *xb = fa + p->xb, *ff = fa + p->ff;
+  int rc;
+  //@ assert rows: T * dim <= p->Tmax * dim && T * c->hidden <= p->Tmax * c->hidden;
+  if ((rc = norm_rows(xb, x, ly->ffn_norm, T, dim, c->eps)) != VIK_OK) return rc;
+  if (c->arch == VIK_ARCH_MIXTRAL)
+    rc = moe_ffn(ly, c, p, fa, fu, T);
+  else
+    rc = vik_ffn_swiglu(ff, xb, ly->w1, ly->w2, ly->w3, T, dim, c->hidden, fa + p->h1, fa + p->h3);
+  if (rc != VIK_OK) return rc;
+  return vik_residual(x, ff, T * dim);
+}
+
+/* x row t = embed row tok[t] (ids checked by the caller). */
+/*@ requires dims: 1 <= T && 1 <= dim && 1 <= V && T * dim <= VIK_MAT_MAX && V * dim <= VIK_MAT_MAX;
+    requires valid: \valid(x + (0 .. T * dim - 1)) && \valid_read(embed + (0 .. V * dim - 1)) && \valid_read(tok + (0 .. T - 1));
+    requires sep: \separated(x + (0 .. T * dim - 1), embed + (0 .. V * dim - 1), tok + (0 .. T - 1));
+    requires ids: \forall integer t; 0 <= t < T ==> tok[t] < V;
+    requires bounded: bounded_f32(embed, V * dim);
+    assigns x[0 .. T * dim - 1];
+    ensures x: act_ok(x, T * dim);
+*/
+static void embed_rows(float *x, const float *embed, const uint32_t *tok, uint32_t T, uint32_t dim, uint32_t V) {
+  uint32_t t, i, xo = 0u;
+  (void)V;                                 /* only the contract uses it */
+  /*@ loop invariant bounds: 0 <= t <= T;
+      loop invariant xo: xo == t * dim;
+      loop invariant x: act_ok(x, t * dim);
+      loop assigns t, i, xo, x[0 .. T * dim - 1];
+      loop variant T - t;
+  */
+  for (t = 0u; t < T; t++) {
+    uint32_t eo = tok[t] * dim;
+    //@ assert in: eo + dim <= V * dim && xo + dim <= T * dim;
+    /*@ loop invariant bounds: 0 <= i <= dim;
+        loop invariant x: act_ok(x, xo + i);
+        loop assigns i, x[xo .. xo + dim - 1];
+        loop variant dim - i;
+    */
+    for (i = 0u; i < dim; i++) x[xo + i] = embed[eo + i];
+    xo += dim;
+  }
+}
+
 int vik_forward(const vik_model *m, const vik_plan *p, float *fa, uint32_t *fu, const uint32_t *tok, uint32_t T,
                 uint32_t pos0, float *logits, int all_logits) {
   const vik_config *c = &m->cfg;
-  uint32_t dim = c->dim, H = c->n_heads, G = c->n_kv_heads, D = c->head_dim, S = p->S;
-  uint32_t qd = H * D, kvd = G * D, t, i, l, nl;
-  float *x = fa + p->x, *xb = fa + p->xb, *qt = fa + p->qt, *kt = fa + p->kt, *vt = fa + p->vt;
-  float *qh = fa + p->qh, *ah = fa + p->ah, *att = fa + p->att, *ff = fa + p->ff;
+  uint32_t dim = c->dim, S = p->S, t, l, nl;
+  float *x = fa + p->x, *xb = fa + p->xb;
   int rc;
+  //@ ghost uint64_t gsd = (uint64_t)c->n_kv_heads * S * c->head_dim;
   if (T == 0u || T > p->Tmax) return VIK_EARG;
   /*@ loop invariant bounds: 0 <= t <= T;
       loop invariant ids: \forall integer q; 0 <= q < t ==> tok[q] < c->vocab;
@@ -294,28 +426,8 @@ int vik_forward(const vik_model *m, const vik_plan *p, float *fa, uint32_t *fu, 
   for (t = 0u; t < T; t++)
     if (tok[t] >= c->vocab) return VIK_ETOKEN;
   if (pos0 >= S || T > S - pos0) return VIK_ECTX;
-  /* the regions hold Tmax rows; this call uses T of them */
-  //@ assert rows: T * dim <= p->Tmax * dim && T * qd <= p->Tmax * qd && T * kvd <= p->Tmax * kvd;
-  //@ assert rows_ffn: T * c->hidden <= p->Tmax * c->hidden && T * c->vocab <= p->Tmax * c->vocab;
-  //@ assert heads: H * T * D <= H * p->Tmax * D && qd == H * D && kvd == G * D;
-
-  /* embedding */
-  /*@ loop invariant bounds: 0 <= t <= T;
-      loop invariant x: act_ok(x, t * dim);
-      loop assigns t, i, x[0 .. T * dim - 1];
-      loop variant T - t;
-  */
-  for (t = 0u; t < T; t++)
-    /*@ loop invariant bounds: 0 <= i <= dim;
-        loop invariant x: act_ok(x, t * dim + i);
-        loop assigns i, x[t * dim .. t * dim + dim - 1];
-        loop variant dim - i;
-    */
-    for (i = 0u; i < dim; i++) {
-      //@ assert in_embed: 0 <= tok[t] * dim + i < c->vocab * dim;
-      x[t * dim + i] = m->embed[tok[t] * dim + i];
-    }
-
+  //@ assert rows: T * dim <= p->Tmax * dim && T * c->vocab <= p->Tmax * c->vocab;
+  embed_rows(x, m->embed, tok, T, dim, c->vocab);
   /*@ loop invariant bounds: 0 <= l <= c->n_layers;
       loop invariant x: act_ok(x, T * dim);
       loop invariant cache: cache_ok(fa, p);
@@ -324,40 +436,13 @@ int vik_forward(const vik_model *m, const vik_plan *p, float *fa, uint32_t *fu, 
   */
   for (l = 0u; l < c->n_layers; l++) {
     const vik_layer *ly = &m->layers[l];
-    float *kc = fa + p->kc + (uint64_t)l * G * S * D, *vc = fa + p->vc + (uint64_t)l * G * S * D;
-    //@ assert slice: 0 <= l * (G * S * D) && l * (G * S * D) + G * S * D <= c->n_layers * (G * S * D);
-    //@ assert kslice: act_ok(kc, G * S * D) && act_ok(vc, G * S * D);
-
-    /* attention: RMSNorm, q k v, RoPE, the cache, attention, output projection */
-    if ((rc = norm_rows(xb, x, ly->attn_norm, T, dim, c->eps)) != VIK_OK) return rc;
-    vik_wmat_matmul(qt, xb, ly->wq, T, dim, qd);
-    vik_wmat_matmul(kt, xb, ly->wk, T, dim, kvd);
-    vik_wmat_matmul(vt, xb, ly->wv, T, dim, kvd);
-    if (vik_act_ok(qt, T * qd) != VIK_OK || vik_act_ok(kt, T * kvd) != VIK_OK || vik_act_ok(vt, T * kvd) != VIK_OK)
-      return VIK_ERANGE;
-    if ((rc = rope_rows(qt, T, H, D, pos0, S, m->rope_cos, m->rope_sin)) != VIK_OK) return rc;
-    if ((rc = rope_rows(kt, T, G, D, pos0, S, m->rope_cos, m->rope_sin)) != VIK_OK) return rc;
-    to_cache(kc, kt, T, G, D, pos0, S);
-    to_cache(vc, vt, T, G, D, pos0, S);
-    transpose(qh, qt, T, H, D);            /* [T, H, D] -> [H, T, D] */
-    if ((rc = vik_attention(ah, qh, kc, vc, H, G, D, T, pos0, S, c->window, NULL, fa + p->aw)) != VIK_OK)
-      return rc;
-    transpose(att, ah, H, T, D);           /* [H, T, D] -> [T, H, D] */
-    if (vik_act_ok(att, T * qd) != VIK_OK) return VIK_ERANGE;
-    vik_wmat_matmul(ff, att, ly->wo, T, qd, dim);
-    if (vik_act_ok(ff, T * dim) != VIK_OK) return VIK_ERANGE;
-    if ((rc = vik_residual(x, ff, T * dim)) != VIK_OK) return rc;
-
-    /* feed-forward: RMSNorm, dense SwiGLU or MoE, residual */
-    if ((rc = norm_rows(xb, x, ly->ffn_norm, T, dim, c->eps)) != VIK_OK) return rc;
-    if (c->arch == VIK_ARCH_MIXTRAL)
-      rc = moe_ffn(ly, c, p, fa, fu, T);
-    else
-      rc = vik_ffn_swiglu(ff, xb, ly->w1, ly->w2, ly->w3, T, dim, c->hidden, fa + p->h1, fa + p->h3);
+    //@ assert slice: (l + 1) * gsd <= c->n_layers * gsd && p->vc - p->kc == c->n_layers * gsd;
+    //@ assert kslice: act_ok(fa + p->kc + l * gsd, gsd) && act_ok(fa + p->vc + l * gsd, gsd);
+    rc = attn_half(ly, c, p, m->rope_cos, m->rope_sin, fa, l, T, pos0);
+    //@ assert cache: cache_ok(fa, p);
     if (rc != VIK_OK) return rc;
-    if ((rc = vik_residual(x, ff, T * dim)) != VIK_OK) return rc;
+    if ((rc = ffn_half(ly, c, p, fa, fu, T)) != VIK_OK) return rc;
   }
-
   /* final RMSNorm and the LM head, for every row or the last one */
   if ((rc = norm_rows(xb, x, m->norm, T, dim, c->eps)) != VIK_OK) return rc;
   nl = all_logits ? T : 1u;

@@ -160,6 +160,15 @@ int vik_model_plan(const vik_config *c, uint32_t S, uint32_t Tmax, vik_plan *p);
       (\forall integer l; 0 <= l < m->cfg.n_layers ==> layer_sep(m->layers + l, m->cfg, a, n)) &&
       \separated(m->rope_cos + (0 .. p->S * (m->cfg.head_dim / 2) - 1), a + (0 .. n - 1)) &&
       \separated(m->rope_sin + (0 .. p->S * (m->cfg.head_dim / 2) - 1), a + (0 .. n - 1));
+    // no descriptor the pass reads after writing the routing indices u[0 .. n-1]
+    // lies there (the indices are uint32, like the descriptors' sizes and formats)
+    predicate layer_sep_u{L}(vik_layer *ly, vik_config c, uint32_t *u, integer n) =
+      \separated(ly, u + (0 .. n - 1)) &&
+      (c.arch == VIK_ARCH_MIXTRAL ==> \separated(ly->experts + (0 .. 3 * c.n_experts - 1), u + (0 .. n - 1)));
+    predicate model_sep_u{L}(vik_model *m, vik_plan *p, uint32_t *u, integer n) =
+      \separated(m, u + (0 .. n - 1)) && \separated(p, u + (0 .. n - 1)) &&
+      \separated(m->layers + (0 .. m->cfg.n_layers - 1), u + (0 .. n - 1)) &&
+      (\forall integer l; 0 <= l < m->cfg.n_layers ==> layer_sep_u(m->layers + l, m->cfg, u, n));
 */
 
 /* Zero the KV caches (a fresh sequence). */
@@ -178,6 +187,7 @@ void vik_model_reset(const vik_model *m, const vik_plan *p, float *fa);
     requires arena: \valid(fa + (0 .. p->nf - 1)) && \valid(fu + (0 .. p->nu - 1)) && cache_ok(fa, p);
     requires valid: \valid_read(tok + (0 .. T - 1)) && \valid(logits + (0 .. (all_logits ? T : 1) * m->cfg.vocab - 1));
     requires sep: model_sep(m, p, fa, p->nf) && model_sep(m, p, logits, (all_logits ? T : 1) * m->cfg.vocab) &&
+                  model_sep_u(m, p, fu, p->nu) &&
                   \separated(fa + (0 .. p->nf - 1), fu + (0 .. p->nu - 1), logits + (0 .. (all_logits ? T : 1) * m->cfg.vocab - 1),
                              tok + (0 .. T - 1));
     assigns fa[0 .. p->nf - 1], fu[0 .. p->nu - 1], logits[0 .. (all_logits ? T : 1) * m->cfg.vocab - 1], __fc_errno;
