@@ -23,7 +23,7 @@ int vik_model_plan(const vik_config *c, uint32_t S, uint32_t Tmax, vik_plan *p) 
   p->nf = p->nu = 0u;
   p->kc = p->vc = p->x = p->xb = p->qt = p->kt = p->vt = p->qh = p->ah = p->ff = p->att = 0u;
   p->h1 = p->h3 = p->xg = p->yg = p->eo = p->rl = p->score = p->wts = p->aw = p->logits = 0u;
-  p->idx = p->cnt = p->off = p->list = 0u;
+  p->idx = p->off = p->list = 0u;
   if (S == 0u || Tmax == 0u || Tmax > S || S > VIK_CTX_MAX) return VIK_EARG;
   if (G * S * D > VIK_MAT_MAX || H * T * D > VIK_MAT_MAX || T * d > VIK_MAT_MAX || T * hid > VIK_MAT_MAX ||
       T * V > VIK_MAT_MAX || T * K * d > VIK_MAT_MAX || T * E > VIK_MAT_MAX || hid * d > VIK_MAT_MAX ||
@@ -74,10 +74,9 @@ int vik_model_plan(const vik_config *c, uint32_t S, uint32_t Tmax, vik_plan *p) 
   o += T * V;
   p->nf = o;
   p->idx = 0u;
-  p->cnt = T * K;
-  p->off = T * K + E;
-  p->list = T * K + 2u * E + 1u;
-  p->nu = 2u * T * K + 2u * E + 1u;
+  p->off = T * K;
+  p->list = T * K + E + 1u;
+  p->nu = 2u * T * K + E + 1u;
   if (p->nf > 0x10000000000ull) return VIK_EARG;
   return VIK_OK;
 }
@@ -246,7 +245,7 @@ static int moe_ffn(const vik_layer *ly, const vik_config *c, const vik_plan *p, 
                    uint32_t T) {
   uint32_t dim = c->dim, E = c->n_experts, K = c->top_k, e, t;
   float *xb = fa + p->xb, *ff = fa + p->ff, *rl = fa + p->rl, *eo = fa + p->eo;
-  uint32_t *idx = fu + p->idx, *cnt = fu + p->cnt, *off = fu + p->off, *list = fu + p->list;
+  uint32_t *idx = fu + p->idx, *off = fu + p->off, *list = fu + p->list;
   uint64_t i, neo = (uint64_t)T * K * dim;
   vik_wmat_matmul(rl, xb, ly->router, T, dim, E);
   if (vik_act_ok(rl, T * E) != VIK_OK) return VIK_ERANGE;
@@ -261,7 +260,7 @@ static int moe_ffn(const vik_layer *ly, const vik_config *c, const vik_plan *p, 
     if (vik_route_softmax_topk(idx + t * K, fa + p->wts + t * K, fa + p->score, rl + t * E, E, K, 1) != VIK_OK)
       return VIK_EDOMAIN;
   }
-  vik_moe_group(cnt, off, list, idx, E, K, T);
+  if (vik_moe_group(off, list, idx, E, K, T) != VIK_OK) return VIK_EDOMAIN;   /* never */
   /*@ loop invariant bounds: 0 <= i <= neo;
       loop invariant zero: \forall integer q; 0 <= q < i ==> eo[q] == 0;
       loop assigns i, eo[0 .. neo - 1];
@@ -273,7 +272,7 @@ static int moe_ffn(const vik_layer *ly, const vik_config *c, const vik_plan *p, 
       loop variant E - e;
   */
   for (e = 0u; e < E; e++) {
-    uint32_t n = cnt[e];
+    uint32_t n = off[e + 1u] - off[e];
     int rc;
     if (n == 0u) continue;
     /* an expert gets each token at most once (the top-k indices of a token

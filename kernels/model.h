@@ -64,7 +64,7 @@ typedef struct {
   uint64_t kc, vc;                     /* caches [L, Hkv, S, D] */
   uint64_t x, xb, qt, kt, vt, qh, ah, ff, att;   /* activations */
   uint64_t h1, h3, xg, yg, eo, rl, score, wts, aw, logits;
-  uint64_t idx, cnt, off, list;        /* u part */
+  uint64_t idx, off, list;             /* u part */
 } vik_plan;
 
 /* The arena layout vik_model_plan writes (regions in this order, each
@@ -91,7 +91,7 @@ typedef struct {
       p->score == p->rl + p->Tmax * c.n_experts && p->wts == p->score + c.n_experts &&
       p->aw == p->wts + p->Tmax * c.top_k && p->logits == p->aw + p->S &&
       p->nf == p->logits + p->Tmax * c.vocab && p->nf <= 0x10000000000 &&
-      p->idx == 0 && p->cnt == p->Tmax * c.top_k && p->off == p->cnt + c.n_experts &&
+      p->idx == 0 && p->off == p->Tmax * c.top_k &&
       p->list == p->off + c.n_experts + 1 && p->nu == p->list + p->Tmax * c.top_k;
 */
 

@@ -68,7 +68,7 @@ lane_b() {
   wp_run moesplit.log kernels/moe.c -wp-fct $MOESPLIT -wp-split -wp-prop=-@lemma -wp-prover z3wp,cvc5,gappa -wp-timeout 40
   wp_run attnsplit.log kernels/attn.c -wp-fct inv_sqrt -wp-split -wp-prop=-@lemma -wp-prover z3wp,cvc5,gappa -wp-timeout 40
   # the forward pass (branch model)
-  wp_run ffn.log kernels/ffn.c -wp-prop=-@lemma -wp-prover z3wp,cvc5,gappa -wp-timeout 40
+  wp_run ffn.log kernels/ffn.c -wp-prop=-@lemma -wp-prover z3wp,cvc5,gappa -wp-timeout 90
   wp_run model.log kernels/model.c -wp-prop=-@lemma -wp-prover z3wp,cvc5,gappa -wp-timeout 40
 }
 lane_a & pa=$!

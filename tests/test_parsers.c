@@ -165,7 +165,7 @@ static void config_cases(void)
 
 static void group_cases(void)
 {
-    uint32_t idx[320], cnt[64], off[65], list[320], seen[320];
+    uint32_t idx[320], off[65], list[320], seen[320];
     float eo[320 * 3], w[320], y[40 * 3];
     int ok = 1, okc = 1, it;
     rnd_seed(7);
@@ -173,12 +173,13 @@ static void group_cases(void)
         uint32_t E = 1 + rnd() % 64, k = 1 + rnd() % (E < 8 ? E : 8), T = 1 + rnd() % 40, s, e, r;
         for (s = 0; s < T * k; s++)
             idx[s] = rnd() % E;
-        vik_moe_group(cnt, off, list, idx, E, k, T);
+        if (vik_moe_group(off, list, idx, E, k, T) != VIK_OK)
+            ok = 0;
         memset(seen, 0, sizeof seen);
         if (off[0] != 0 || off[E] != T * k)
             ok = 0;
         for (e = 0; e < E && ok; e++) {
-            if (off[e + 1] - off[e] != cnt[e])
+            if (off[e + 1] < off[e])
                 ok = 0;
             for (r = off[e]; r < off[e + 1] && ok; r++) {
                 if (list[r] >= T * k || idx[list[r]] != e || seen[list[r]] || (r > off[e] && list[r] <= list[r - 1]))
@@ -209,7 +210,7 @@ static void group_cases(void)
                     okc = 0;
             }
     }
-    check(ok, "ffn: vik_moe_group lists every slot once, under its expert, in slot order, counts = offset steps");
+    check(ok, "ffn: vik_moe_group lists every slot once, under its expert, in slot order, offsets increasing");
     check(okc, "ffn: vik_moe_combine equals the rank-order sum bit for bit");
 }
 
