@@ -5,7 +5,8 @@
 
 /* 1 iff lo <= x <= hi; behaviors by class of x: the provers see IEEE
    comparisons one class at a time (NaN fails both comparisons); the shape
-   of config.c's in_range */
+   of config.c's in_range. (With (x, bound) and -bound inside, the
+   negation's rounding stalled the provers.) */
 /*@ requires lo: \is_finite(lo) && \is_finite(hi) && lo <= hi;
     assigns \nothing;
     behavior in:  assumes \is_finite(x) && lo <= x <= hi;
@@ -24,13 +25,15 @@ static int within(float x, float lo, float hi) { return x >= lo && x <= hi; }
 int vik_check_f32(const float *x, uint32_t n, float bound, uint32_t *bad) {
   uint32_t i, at = 0u;
   int rc = VIK_OK;
+  float lo = -bound;                       /* exact: negation does not round */
+  //@ assert lo: \is_finite(lo) && lo == -bound;
   /*@ loop invariant bounds: 0 <= i <= n;
       loop invariant ok: \forall integer q; 0 <= q < i ==> \is_finite(x[q]) && \abs(x[q]) <= bound;
       loop assigns i;
       loop variant n - i;
   */
   for (i = 0u; i < n; i++)
-    if (within(x[i], -bound, bound) == 0) break;
+    if (within(x[i], lo, bound) == 0) break;
   if (i < n) {
     rc = VIK_ERANGE;
     at = i;
@@ -248,7 +251,9 @@ void vik_moe_combine(float *y, const float *eo, const float *w, uint32_t T, uint
     for (j = 0u; j < k; j++) {
       float ws = w[wo + j];
       //@ assert slot1: wo + j + 1 <= (t + 1) * k && (t + 1) * k <= T * k;
-      //@ assert slot: (wo + j + 1) * dim <= (T * k) * dim;
+      //@ assert left: 1 <= T * k - (wo + j);
+      //@ assert left_dim: dim <= (T * k - (wo + j)) * dim;
+      //@ assert slot: 0 <= (wo + j) * dim && (wo + j) * dim + dim <= (T * k) * dim;
       /*@ loop invariant bounds: 0 <= d <= dim;
           loop invariant acc: \forall integer i; yo <= i < yo + d ==> \is_finite(y[i]) && \abs(y[i]) <= (j + 1) * (0x1p20 + 0x1p3);
           loop invariant todo: \forall integer i; yo + d <= i < yo + dim ==> \is_finite(y[i]) && \abs(y[i]) <= j * (0x1p20 + 0x1p3);
@@ -281,6 +286,9 @@ int vik_residual(float *x, const float *y, uint32_t n) {
       loop assigns i, x[0 .. n - 1];
       loop variant n - i;
   */
-  for (i = 0u; i < n; i++) x[i] = add_act(x[i], y[i]);
+  for (i = 0u; i < n; i++) {
+    //@ assert xi: \let q = i; \is_finite(\at(x[q], Pre)) && \abs(\at(x[q], Pre)) <= 0x1p20 && x[q] == \at(x[q], Pre);
+    x[i] = add_act(x[i], y[i]);
+  }
   return vik_act_ok(x, n);
 }

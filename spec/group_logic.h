@@ -5,5 +5,7 @@
 /*@
   // slot s < T k belongs to token s / k < T
   lemma slot_token: \forall integer s, T, k; 0 <= s < T * k && 1 <= k ==> 0 <= s / k < T;
+  // a row of c elements fits in b >= 1 rows of c
+  lemma row_fits: \forall integer b, c; 1 <= b && 0 <= c ==> c <= b * c;
 */
 #endif
