@@ -1,5 +1,6 @@
 /* vik feed-forward pieces (see ffn.h). */
 #include "ffn.h"
+#include "float_logic.h"
 #include "linear_logic.h"
 #include "attn_logic.h"
 
@@ -218,7 +219,13 @@ void vik_scatter_rows(float *dst, const float *src, const uint32_t *list, uint32
 */
 static float wadd(float a, float w, float v, uint32_t j) {
   (void)j;                                 /* only the contract uses it */
-  return a + w * v;
+  float p = w * v;
+  //@ assert p: \is_finite(p) && \abs(p) <= 0x1p20;
+  //@ assert a: \abs(a) <= 0x1p25;
+  float r = a + p;
+  /* |a + p| < 2^26: the sum rounds by at most half an ulp there (2^2) */
+  //@ assert err: \abs(rsub(r, a + p)) <= 0x1p2;
+  return r;
 }
 
 void vik_moe_combine(float *y, const float *eo, const float *w, uint32_t T, uint32_t k, uint32_t dim) {
@@ -233,7 +240,7 @@ void vik_moe_combine(float *y, const float *eo, const float *w, uint32_t T, uint
   */
   for (t = 0u; t < T; t++) {
     uint32_t eoff = wo * dim;
-    //@ assert row: (t + 1) * dim <= T * dim && (t + 1) * k <= T * k;
+    //@ assert row: (t + 1) * dim <= T * dim && (t + 1) * k <= T * k && (t + 1) * (k * dim) <= T * (k * dim);
     /*@ loop invariant bounds: 0 <= d <= dim;
         loop invariant zero: \forall integer i; yo <= i < yo + d ==> \is_finite(y[i]) && y[i] == 0;
         loop invariant done: \forall integer i; 0 <= i < yo ==> \is_finite(y[i]) && \abs(y[i]) <= 0x1p26;
@@ -251,8 +258,7 @@ void vik_moe_combine(float *y, const float *eo, const float *w, uint32_t T, uint
     for (j = 0u; j < k; j++) {
       float ws = w[wo + j];
       //@ assert slot1: wo + j + 1 <= (t + 1) * k && (t + 1) * k <= T * k;
-      //@ assert left: 1 <= T * k - (wo + j);
-      //@ assert left_dim: dim <= (T * k - (wo + j)) * dim;
+      //@ assert jk: (j + 1) * dim <= k * dim;
       //@ assert slot: 0 <= (wo + j) * dim && (wo + j) * dim + dim <= (T * k) * dim;
       /*@ loop invariant bounds: 0 <= d <= dim;
           loop invariant acc: \forall integer i; yo <= i < yo + d ==> \is_finite(y[i]) && \abs(y[i]) <= (j + 1) * (0x1p20 + 0x1p3);
@@ -282,13 +288,10 @@ int vik_residual(float *x, const float *y, uint32_t n) {
   uint32_t i;
   /*@ loop invariant bounds: 0 <= i <= n;
       loop invariant done: \forall integer q; 0 <= q < i ==> \is_finite(x[q]) && \abs(x[q]) <= 0x1p21;
-      loop invariant todo: \forall integer q; i <= q < n ==> x[q] == \at(x[q], Pre);
+      loop invariant todo: \forall integer q; i <= q < n ==> \is_finite(x[q]) && \abs(x[q]) <= 0x1p20;
       loop assigns i, x[0 .. n - 1];
       loop variant n - i;
   */
-  for (i = 0u; i < n; i++) {
-    //@ assert xi: \let q = i; \is_finite(\at(x[q], Pre)) && \abs(\at(x[q], Pre)) <= 0x1p20 && x[q] == \at(x[q], Pre);
-    x[i] = add_act(x[i], y[i]);
-  }
+  for (i = 0u; i < n; i++) x[i] = add_act(x[i], y[i]);
   return vik_act_ok(x, n);
 }
