@@ -99,13 +99,14 @@ void vik_model_reset(const vik_model *m, const vik_plan *p, float *fa) {
     requires eps: \is_finite(eps) && 0x1p-40 <= eps <= 1;
     requires valid: \valid_read(x + (0 .. T * n - 1)) && \valid(y + (0 .. T * n - 1)) && \valid_read(w + (0 .. n - 1));
     requires sep: \separated(y + (0 .. T * n - 1), x + (0 .. T * n - 1), w + (0 .. n - 1));
-    requires bounded: act_ok(x, T * n) && bounded_f32(w, n);
+    requires bounded: bounded_f32(w, n);
     assigns y[0 .. T * n - 1], __fc_errno;
     ensures code: \result == VIK_OK || \result == VIK_ERANGE;
     ensures ok: \result == VIK_OK ==> act_ok(y, T * n);
 */
 static int norm_rows(float *y, const float *x, const float *w, uint32_t T, uint32_t n, float eps) {
   uint32_t t;
+  if (vik_act_ok(x, T * n) != VIK_OK) return VIK_ERANGE;
   /*@ loop invariant bounds: 0 <= t <= T;
       loop assigns t, y[0 .. T * n - 1], __fc_errno;
       loop variant T - t;
@@ -122,7 +123,6 @@ static int norm_rows(float *y, const float *x, const float *w, uint32_t T, uint3
     requires sep: \separated(x + (0 .. T * H * D - 1), c + (0 .. S * (D / 2) - 1), s + (0 .. S * (D / 2) - 1));
     requires unit: \forall integer i; 0 <= i < S * (D / 2) ==>
                      \is_finite(c[i]) && \abs(c[i]) <= 1 && \is_finite(s[i]) && \abs(s[i]) <= 1;
-    requires bounded: act_ok(x, T * H * D);
     assigns x[0 .. T * H * D - 1];
     ensures code: \result == VIK_OK || \result == VIK_ERANGE;
     ensures ok: \result == VIK_OK ==> act_ok(x, T * H * D);
@@ -188,9 +188,7 @@ static void transpose(float *dst, const float *src, uint32_t A, uint32_t B, uint
 /*@ requires dims: 1 <= T && 1 <= G && 1 <= D && pos0 + T <= S && G * S * D <= VIK_MAT_MAX && T * G * D <= VIK_MAT_MAX;
     requires valid: \valid_read(kv + (0 .. T * G * D - 1)) && \valid(cache + (0 .. G * S * D - 1));
     requires sep: \separated(cache + (0 .. G * S * D - 1), kv + (0 .. T * G * D - 1));
-    requires bounded: act_ok(kv, T * G * D) && act_ok(cache, G * S * D);
     assigns cache[0 .. G * S * D - 1];
-    ensures bounded: act_ok(cache, G * S * D);
 */
 static void to_cache(float *cache, const float *kv, uint32_t T, uint32_t G, uint32_t D, uint32_t pos0,
                      uint32_t S) {
@@ -198,7 +196,6 @@ static void to_cache(float *cache, const float *kv, uint32_t T, uint32_t G, uint
   //@ assert assoc: T * G * D == T * (G * D) && G * S * D == G * (S * D);
   /*@ loop invariant bounds: 0 <= t <= T;
       loop invariant ko: ko == t * (G * D);
-      loop invariant bounded: act_ok(cache, G * S * D);
       loop assigns t, g, i, ko, cache[0 .. G * S * D - 1];
       loop variant T - t;
   */
@@ -208,7 +205,6 @@ static void to_cache(float *cache, const float *kv, uint32_t T, uint32_t G, uint
     /*@ loop invariant bounds: 0 <= g <= G;
         loop invariant ko: ko == t * (G * D) + g * D;
         loop invariant co: co == g * (S * D) + (pos0 + t) * D;
-        loop invariant bounded: act_ok(cache, G * S * D);
         loop assigns g, i, ko, co, cache[0 .. G * S * D - 1];
         loop variant G - g;
     */
@@ -216,7 +212,6 @@ static void to_cache(float *cache, const float *kv, uint32_t T, uint32_t G, uint
       //@ assert g1: (g + 1) * D <= G * D && (g + 1) * (S * D) <= G * (S * D);
       //@ assert in: ko + D <= T * G * D && co + D <= G * S * D;
       /*@ loop invariant bounds: 0 <= i <= D;
-          loop invariant bounded: act_ok(cache, G * S * D);
           loop assigns i, cache[co .. co + D - 1];
           loop variant D - i;
       */
@@ -227,6 +222,14 @@ static void to_cache(float *cache, const float *kv, uint32_t T, uint32_t G, uint
   }
 }
 
+/* Why the pass checks a region right before the step that reads it, even
+   where an earlier check or contract already gave its bound: the bound of
+   a region of the arena is a fact about fa[o .. o + n - 1], and carrying it
+   across the writes to the other regions costs the provers the layout's
+   arithmetic at every step. A check is a read of n floats, small next to
+   the matrix product that follows; the checks after a step that cannot
+   leave the range never fail (marked "never"). */
+
 /* The MoE FFN of one layer on xb [T, dim] into ff [T, dim]: router logits,
    softmax top-k renormalised (Mixtral) per token, the tokens of each expert
    batched through its SwiGLU FFN, the combine in rank order. Writes only
@@ -236,38 +239,39 @@ static void to_cache(float *cache, const float *kv, uint32_t T, uint32_t G, uint
     requires layer: layer_ok(ly, *c) && layer_sep(ly, *c, fa, p->nf) && layer_sep_u(ly, *c, fu, p->nu);
     requires arena: \valid(fa + (0 .. p->nf - 1)) && \valid(fu + (0 .. p->nu - 1));
     requires sep: \separated(c, p, fa + (0 .. p->nf - 1), fu + (0 .. p->nu - 1));
-    requires bounded: act_ok(fa + p->xb, T * c->dim);
     assigns fa[p->ff .. p->aw - 1], fu[0 .. p->nu - 1];
     ensures code: \result == VIK_OK || \result == VIK_ERANGE || \result == VIK_EDOMAIN;
-    ensures ok: \result == VIK_OK ==> act_ok(fa + p->ff, T * c->dim);
 */
 static int moe_ffn(const vik_layer *ly, const vik_config *c, const vik_plan *p, float *fa, uint32_t *fu,
                    uint32_t T) {
   uint32_t dim = c->dim, E = c->n_experts, K = c->top_k, e, t;
-  float *xb = fa + p->xb, *ff = fa + p->ff, *rl = fa + p->rl, *eo = fa + p->eo;
+  float *xb = fa + p->xb, *ff = fa + p->ff, *rl = fa + p->rl, *eo = fa + p->eo, *wts = fa + p->wts;
   uint32_t *idx = fu + p->idx, *off = fu + p->off, *list = fu + p->list;
   uint64_t i, neo = (uint64_t)T * K * dim;
+  //@ assert rows: T * dim <= p->Tmax * dim && T * c->hidden <= p->Tmax * c->hidden && T * K <= p->Tmax * K;
+  //@ assert rows2: T * E <= p->Tmax * E && T * K * dim <= p->Tmax * K * dim;
+  if (vik_act_ok(xb, T * dim) != VIK_OK) return VIK_ERANGE;
   vik_wmat_matmul(rl, xb, ly->router, T, dim, E);
   if (vik_act_ok(rl, T * E) != VIK_OK) return VIK_ERANGE;
   /*@ loop invariant bounds: 0 <= t <= T;
       loop invariant range: \forall integer q; 0 <= q < t * K ==> idx[q] < E;
-      loop invariant weights: \forall integer q; 0 <= q < t * K ==> \is_finite(fa[p->wts + q]) && 0 <= fa[p->wts + q] <= 1;
+      loop invariant weights: \forall integer q; 0 <= q < t * K ==> \is_finite(wts[q]) && 0 <= wts[q] <= 1;
       loop assigns t, fu[p->idx .. p->idx + T * K - 1], fa[p->score .. p->aw - 1];
       loop variant T - t;
   */
   for (t = 0u; t < T; t++) {
     //@ assert row: 0 <= t * K && t * K + K <= T * K && 0 <= t * E && t * E + E <= T * E;
-    if (vik_route_softmax_topk(idx + t * K, fa + p->wts + t * K, fa + p->score, rl + t * E, E, K, 1) != VIK_OK)
+    if (vik_route_softmax_topk(idx + t * K, wts + t * K, fa + p->score, rl + t * E, E, K, 1) != VIK_OK)
       return VIK_EDOMAIN;
   }
   if (vik_moe_group(off, list, idx, E, K, T) != VIK_OK) return VIK_EDOMAIN;   /* never */
   /*@ loop invariant bounds: 0 <= i <= neo;
-      loop invariant zero: \forall integer q; 0 <= q < i ==> eo[q] == 0;
       loop assigns i, eo[0 .. neo - 1];
       loop variant neo - i;
   */
   for (i = 0u; i < neo; i++) eo[i] = 0.0f;
   /*@ loop invariant bounds: 0 <= e <= E;
+      loop invariant weights: \forall integer q; 0 <= q < T * K ==> \is_finite(wts[q]) && 0 <= wts[q] <= 1;
       loop assigns e, fa[p->h1 .. p->rl - 1];
       loop variant E - e;
   */
@@ -277,9 +281,11 @@ static int moe_ffn(const vik_layer *ly, const vik_config *c, const vik_plan *p, 
     if (n == 0u) continue;
     /* an expert gets each token at most once (the top-k indices of a token
        are distinct), so n <= T and its rows fit the T-row scratch; the
-       router's contract does not say so, hence the check, which never fails */
+       router's contract does not say so, hence the check (never) */
     if (n > T) return VIK_EDOMAIN;
     //@ assert slots: off[e] + n <= T * K;
+    //@ assert nrows: n * dim <= p->Tmax * dim && n * c->hidden <= p->Tmax * c->hidden;
+    if (vik_act_ok(xb, T * dim) != VIK_OK) return VIK_ERANGE;   /* never */
     vik_gather_rows(fa + p->xg, xb, list + off[e], n, K, T, dim);
     rc = vik_ffn_swiglu(fa + p->yg, fa + p->xg, ly->experts[3u * e], ly->experts[3u * e + 1u],
                         ly->experts[3u * e + 2u], n, dim, c->hidden, fa + p->h1, fa + p->h3);
@@ -287,14 +293,14 @@ static int moe_ffn(const vik_layer *ly, const vik_config *c, const vik_plan *p, 
     vik_scatter_rows(eo, fa + p->yg, list + off[e], n, T * K, dim);
   }
   if (vik_act_ok(eo, T * K * dim) != VIK_OK) return VIK_ERANGE;
-  vik_moe_combine(ff, eo, fa + p->wts, T, K, dim);
-  return vik_act_ok(ff, T * dim);
+  vik_moe_combine(ff, eo, wts, T, K, dim);
+  return VIK_OK;
 }
 
 /* The attention half of layer l on the T rows of x (fa + p->x): RMSNorm,
    q k v, RoPE, k v into the layer's cache slices kc, vc, attention, output
    projection, residual. Writes the activation regions (x .. aw) and the two
-   slices, which keep holding checked activations on every path. */
+   slices. */
 /*@ requires cfg: cfg_ok(*c);
     requires plan: \valid_read(p) && plan_layout(p, *c) && 1 <= T <= p->Tmax && pos0 < p->S && T <= p->S - pos0;
     requires layer: layer_ok(ly, *c) && layer_sep(ly, *c, fa, p->nf) && l < c->n_layers;
@@ -304,17 +310,11 @@ static int moe_ffn(const vik_layer *ly, const vik_config *c, const vik_plan *p, 
     requires arena: \valid(fa + (0 .. p->nf - 1));
     requires sep: \separated(c, p, fa + (0 .. p->nf - 1)) && \separated(rc + (0 .. p->S * (c->head_dim / 2) - 1), fa + (0 .. p->nf - 1)) &&
                   \separated(rs + (0 .. p->S * (c->head_dim / 2) - 1), fa + (0 .. p->nf - 1));
-    requires x: act_ok(fa + p->x, T * c->dim);
-    requires cache: act_ok(fa + p->kc + l * (c->n_kv_heads * p->S * c->head_dim), c->n_kv_heads * p->S * c->head_dim) &&
-                    act_ok(fa + p->vc + l * (c->n_kv_heads * p->S * c->head_dim), c->n_kv_heads * p->S * c->head_dim);
     assigns fa[p->x .. p->logits - 1],
             fa[p->kc + l * (c->n_kv_heads * p->S * c->head_dim) .. p->kc + (l + 1) * (c->n_kv_heads * p->S * c->head_dim) - 1],
             fa[p->vc + l * (c->n_kv_heads * p->S * c->head_dim) .. p->vc + (l + 1) * (c->n_kv_heads * p->S * c->head_dim) - 1],
             __fc_errno;
     ensures code: \result == VIK_OK || \result == VIK_ERANGE || \result == VIK_EDOMAIN;
-    ensures x: \result == VIK_OK ==> act_ok(fa + p->x, T * c->dim);
-    ensures cache: act_ok(fa + p->kc + l * (c->n_kv_heads * p->S * c->head_dim), c->n_kv_heads * p->S * c->head_dim) &&
-                   act_ok(fa + p->vc + l * (c->n_kv_heads * p->S * c->head_dim), c->n_kv_heads * p->S * c->head_dim);
 */
 static int attn_half(const vik_layer *ly, const vik_config *c, const vik_plan *p, const float *rc, const float *rs,
                      float *fa, uint32_t l, uint32_t T, uint32_t pos0) {
@@ -330,23 +330,25 @@ static int attn_half(const vik_layer *ly, const vik_config *c, const vik_plan *p
   //@ assert slice: (l + 1) * gsd <= c->n_layers * gsd;
   if ((rc_ = norm_rows(xb, x, ly->attn_norm, T, dim, c->eps)) != VIK_OK) return rc_;
   vik_wmat_matmul(qt, xb, ly->wq, T, dim, qd);
+  if (vik_act_ok(xb, T * dim) != VIK_OK) return VIK_ERANGE;   /* never */
   vik_wmat_matmul(kt, xb, ly->wk, T, dim, kvd);
+  if (vik_act_ok(xb, T * dim) != VIK_OK) return VIK_ERANGE;   /* never */
   vik_wmat_matmul(vt, xb, ly->wv, T, dim, kvd);
-  if (vik_act_ok(qt, T * qd) != VIK_OK || vik_act_ok(kt, T * kvd) != VIK_OK || vik_act_ok(vt, T * kvd) != VIK_OK)
-    return VIK_ERANGE;
   if ((rc_ = rope_rows(qt, T, H, D, pos0, S, rc, rs)) != VIK_OK) return rc_;
   if ((rc_ = rope_rows(kt, T, G, D, pos0, S, rc, rs)) != VIK_OK) return rc_;
+  /* only checked rows enter the cache */
+  if (vik_act_ok(vt, T * kvd) != VIK_OK) return VIK_ERANGE;
   to_cache(kc, kt, T, G, D, pos0, S);
   to_cache(vc, vt, T, G, D, pos0, S);
   transpose(qh, qt, T, H, D);            /* [T, H, D] -> [H, T, D] */
-  /* a copy of checked rows; checked again because transpose's contract
-     does not carry the bound through the permutation (never fails) */
-  if (vik_act_ok(qh, T * qd) != VIK_OK) return VIK_ERANGE;
+  /* copies of checked rows (never) */
+  if (vik_act_ok(qh, T * qd) != VIK_OK || vik_act_ok(kc, gsd) != VIK_OK || vik_act_ok(vc, gsd) != VIK_OK)
+    return VIK_ERANGE;
   if ((rc_ = vik_attention(ah, qh, kc, vc, H, G, D, T, pos0, S, c->window, NULL, fa + p->aw)) != VIK_OK) return rc_;
   transpose(att, ah, H, T, D);           /* [H, T, D] -> [T, H, D] */
   if (vik_act_ok(att, T * qd) != VIK_OK) return VIK_ERANGE;
   vik_wmat_matmul(ff, att, ly->wo, T, qd, dim);
-  if (vik_act_ok(ff, T * dim) != VIK_OK) return VIK_ERANGE;
+  if (vik_act_ok(ff, T * dim) != VIK_OK || vik_act_ok(x, T * dim) != VIK_OK) return VIK_ERANGE;
   return vik_residual(x, ff, T * dim);
 }
 
@@ -358,10 +360,8 @@ static int attn_half(const vik_layer *ly, const vik_config *c, const vik_plan *p
     requires layer: layer_ok(ly, *c) && layer_sep(ly, *c, fa, p->nf) && layer_sep_u(ly, *c, fu, p->nu);
     requires arena: \valid(fa + (0 .. p->nf - 1)) && \valid(fu + (0 .. p->nu - 1));
     requires sep: \separated(c, p, fa + (0 .. p->nf - 1), fu + (0 .. p->nu - 1));
-    requires x: act_ok(fa + p->x, T * c->dim);
     assigns fa[p->x .. p->logits - 1], fu[0 .. p->nu - 1], __fc_errno;
     ensures code: \result == VIK_OK || \result == VIK_ERANGE || \result == VIK_EDOMAIN;
-    ensures x: \result == VIK_OK ==> act_ok(fa + p->x, T * c->dim);
 */
 static int ffn_half(const vik_layer *ly, const vik_config *c, const vik_plan *p, float *fa, uint32_t *fu,
                     uint32_t T) {
@@ -375,6 +375,7 @@ static int ffn_half(const vik_layer *ly, const vik_config *c, const vik_plan *p,
   else
     rc = vik_ffn_swiglu(ff, xb, ly->w1, ly->w2, ly->w3, T, dim, c->hidden, fa + p->h1, fa + p->h3);
   if (rc != VIK_OK) return rc;
+  if (vik_act_ok(ff, T * dim) != VIK_OK || vik_act_ok(x, T * dim) != VIK_OK) return VIK_ERANGE;
   return vik_residual(x, ff, T * dim);
 }
 
@@ -413,9 +414,8 @@ int vik_forward(const vik_model *m, const vik_plan *p, float *fa, uint32_t *fu, 
                 uint32_t pos0, float *logits, int all_logits) {
   const vik_config *c = &m->cfg;
   uint32_t dim = c->dim, S = p->S, t, l, nl;
-  float *x = fa + p->x, *xb = fa + p->xb;
+  float *x = fa + p->x, *xb = fa + p->xb, *xl;
   int rc;
-  //@ ghost uint64_t gsd = (uint64_t)c->n_kv_heads * S * c->head_dim;
   if (T == 0u || T > p->Tmax) return VIK_EARG;
   /*@ loop invariant bounds: 0 <= t <= T;
       loop invariant ids: \forall integer q; 0 <= q < t ==> tok[q] < c->vocab;
@@ -428,23 +428,20 @@ int vik_forward(const vik_model *m, const vik_plan *p, float *fa, uint32_t *fu, 
   //@ assert rows: T * dim <= p->Tmax * dim && T * c->vocab <= p->Tmax * c->vocab;
   embed_rows(x, m->embed, tok, T, dim, c->vocab);
   /*@ loop invariant bounds: 0 <= l <= c->n_layers;
-      loop invariant x: act_ok(x, T * dim);
-      loop invariant cache: cache_ok(fa, p);
       loop assigns l, rc, fa[0 .. p->nf - 1], fu[0 .. p->nu - 1], __fc_errno;
       loop variant c->n_layers - l;
   */
   for (l = 0u; l < c->n_layers; l++) {
     const vik_layer *ly = &m->layers[l];
-    //@ assert slice: (l + 1) * gsd <= c->n_layers * gsd && p->vc - p->kc == c->n_layers * gsd;
-    //@ assert kslice: act_ok(fa + p->kc + l * gsd, gsd) && act_ok(fa + p->vc + l * gsd, gsd);
-    rc = attn_half(ly, c, p, m->rope_cos, m->rope_sin, fa, l, T, pos0);
-    //@ assert cache: cache_ok(fa, p);
-    if (rc != VIK_OK) return rc;
+    if ((rc = attn_half(ly, c, p, m->rope_cos, m->rope_sin, fa, l, T, pos0)) != VIK_OK) return rc;
     if ((rc = ffn_half(ly, c, p, fa, fu, T)) != VIK_OK) return rc;
   }
   /* final RMSNorm and the LM head, for every row or the last one */
   if ((rc = norm_rows(xb, x, m->norm, T, dim, c->eps)) != VIK_OK) return rc;
   nl = all_logits ? T : 1u;
-  vik_wmat_matmul(logits, xb + (uint64_t)(T - nl) * dim, m->lm_head, nl, dim, c->vocab);
+  xl = xb + (uint64_t)(T - nl) * dim;
+  //@ assert last: (T - nl) * dim + nl * dim == T * dim;
+  if (vik_act_ok(xl, nl * dim) != VIK_OK) return VIK_ERANGE;   /* never */
+  vik_wmat_matmul(logits, xl, m->lm_head, nl, dim, c->vocab);
   return VIK_OK;
 }

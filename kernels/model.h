@@ -171,7 +171,10 @@ int vik_model_plan(const vik_config *c, uint32_t S, uint32_t Tmax, vik_plan *p);
       (\forall integer l; 0 <= l < m->cfg.n_layers ==> layer_sep_u(m->layers + l, m->cfg, u, n));
 */
 
-/* Zero the KV caches (a fresh sequence). */
+/* Zero the KV caches (a fresh sequence). vik_forward checks a layer's
+   cache slices before its attention reads them (a read of 2 G S D floats;
+   the proof does not carry the cache's bound from call to call), so a
+   cache that was not reset gives VIK_ERANGE, never a result from garbage. */
 /*@ requires valid: \valid_read(p) && \valid(fa + (0 .. p->nf - 1));
     requires plan: p->kc <= p->vc && p->vc + (p->vc - p->kc) <= p->nf;
     requires sep: \separated(p, fa + (0 .. p->nf - 1));
@@ -184,7 +187,7 @@ void vik_model_reset(const vik_model *m, const vik_plan *p, float *fa);
    positions 0 .. pos0 - 1 of the same sequence). logits: [T, vocab] when
    all_logits, else [vocab] for the last token only. */
 /*@ requires model: model_ok(m, p) && plan_layout(p, m->cfg);
-    requires arena: \valid(fa + (0 .. p->nf - 1)) && \valid(fu + (0 .. p->nu - 1)) && cache_ok(fa, p);
+    requires arena: \valid(fa + (0 .. p->nf - 1)) && \valid(fu + (0 .. p->nu - 1));
     requires valid: \valid_read(tok + (0 .. T - 1)) && \valid(logits + (0 .. (all_logits ? T : 1) * m->cfg.vocab - 1));
     requires sep: model_sep(m, p, fa, p->nf) && model_sep(m, p, logits, (all_logits ? T : 1) * m->cfg.vocab) &&
                   model_sep_u(m, p, fu, p->nu) &&
@@ -194,7 +197,6 @@ void vik_model_reset(const vik_model *m, const vik_plan *p, float *fa);
     ensures code: \result == VIK_OK || \result == VIK_ETOKEN || \result == VIK_ECTX || \result == VIK_EARG ||
                   \result == VIK_ERANGE || \result == VIK_EDOMAIN;
     ensures token: (\exists integer t; 0 <= t < T && tok[t] >= m->cfg.vocab) ==> \result == VIK_ETOKEN || \result == VIK_EARG;
-    ensures cache: cache_ok(fa, p);
 */
 int vik_forward(const vik_model *m, const vik_plan *p, float *fa, uint32_t *fu, const uint32_t *tok, uint32_t T,
                 uint32_t pos0, float *logits, int all_logits);
