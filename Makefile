@@ -10,12 +10,12 @@ B       := build
 
 KSRC := $(wildcard kernels/*.c)
 KOBJ := $(KSRC:%.c=$(B)/%.o)
-HLIB := $(B)/harness/npy.o $(B)/harness/rope_table.o
+HLIB := $(B)/harness/npy.o $(B)/harness/rope_table.o $(B)/harness/model_load.o
 TSRC := $(wildcard tests/test_*.c)
 TBIN := $(TSRC:tests/%.c=$(B)/tests/%)
 
-.PHONY: all prove test test-determinism test-exhaustive test-asan lint fuzz bench run deps clean
-all: $(B)/libvik.a $(B)/vik-ref
+.PHONY: all prove test test-determinism test-exhaustive test-asan lint fuzz bench run run-ref deps clean
+all: $(B)/libvik.a $(B)/vik-ref $(B)/vik
 
 $(B)/%.o: %.c $(wildcard kernels/*.h spec/*.h harness/*.h tests/*.h)
 	@mkdir -p $(dir $@)
@@ -25,6 +25,12 @@ $(B)/libvik.a: $(KOBJ)
 	rm -f $@ && ar rcs $@ $^
 
 $(B)/vik-ref: $(B)/harness/vik_ref.o $(HLIB) $(B)/libvik.a
+	$(CC) $(CFLAGS) $^ -o $@ -lm
+
+# The CLI; its default model is the vendored one, by absolute path, so that
+# `build/vik run` works from any directory of a plain clone.
+$(B)/harness/vik.o: CPPFLAGS += -DVIK_MODEL_DIR='"$(CURDIR)/models/moe-bytes-mxfp4"'
+$(B)/vik: $(B)/harness/vik.o $(HLIB) $(B)/libvik.a
 	$(CC) $(CFLAGS) $^ -o $@ -lm
 
 $(B)/tests/%: $(B)/tests/%.o $(HLIB) $(B)/libvik.a
@@ -37,7 +43,7 @@ $(B)/tests/%: $(B)/tests/%.o $(HLIB) $(B)/libvik.a
 # Unit and reference tests, then the determinism script (vik-ref built by
 # several compilers and flags, outputs byte-identical); the runner counts
 # both and prints `N passed, M failed`.
-test: $(TBIN) $(B)/vik-ref
+test: $(TBIN) $(B)/vik-ref $(B)/vik
 	@sh tests/run.sh $(TBIN) tests/bad_input.sh tests/determinism.sh
 
 # The determinism script alone.
@@ -71,14 +77,18 @@ $(A)/%.o: %.c $(HDRS)
 $(A)/libvik.a: $(KSRC:%.c=$(A)/%.o)
 	rm -f $@ && ar rcs $@ $^
 
-$(A)/vik-ref: $(A)/harness/vik_ref.o $(A)/harness/npy.o $(A)/harness/rope_table.o $(A)/libvik.a
+$(A)/vik-ref: $(A)/harness/vik_ref.o $(A)/harness/npy.o $(A)/harness/rope_table.o $(A)/harness/model_load.o $(A)/libvik.a
 	$(CC) $(ASANFLAGS) $^ -o $@ -lm
 
-$(A)/tests/%: $(A)/tests/%.o $(A)/harness/npy.o $(A)/harness/rope_table.o $(A)/libvik.a
+$(A)/harness/vik.o: CPPFLAGS += -DVIK_MODEL_DIR='"$(CURDIR)/models/moe-bytes-mxfp4"'
+$(A)/vik: $(A)/harness/vik.o $(A)/harness/npy.o $(A)/harness/rope_table.o $(A)/harness/model_load.o $(A)/libvik.a
+	$(CC) $(ASANFLAGS) $^ -o $@ -lm
+
+$(A)/tests/%: $(A)/tests/%.o $(A)/harness/npy.o $(A)/harness/rope_table.o $(A)/harness/model_load.o $(A)/libvik.a
 	$(CC) $(ASANFLAGS) $^ -o $@ -lpthread -lm
 
-test-asan: $(ATBIN) $(A)/vik-ref
-	@VIK_REF=$(A)/vik-ref sh tests/run.sh $(ATBIN) tests/bad_input.sh
+test-asan: $(ATBIN) $(A)/vik-ref $(A)/vik
+	@VIK_REF=$(A)/vik-ref VIK=$(A)/vik sh tests/run.sh $(ATBIN) tests/bad_input.sh
 
 # Static analysis of kernels/ and harness/: cppcheck (suppressions in
 # .cppcheck-suppressions) and clang-tidy (checks in .clang-tidy); any finding
@@ -109,11 +119,17 @@ $(B)/fuzz/fuzz_%: $(HDRS)
 fuzz: $(FUZZBIN)
 	@sh fuzz/run.sh $(FUZZ_TIME) $(FUZZBIN)
 
-bench: $(B)/bench_formats $(B)/bench_linear $(B)/bench_nn $(B)/bench_moe
+bench: $(B)/bench_formats $(B)/bench_linear $(B)/bench_nn $(B)/bench_moe $(B)/bench_model
 	$(B)/bench_formats
 	$(B)/bench_linear
 	$(B)/bench_nn
 	$(B)/bench_moe
+	$(B)/bench_model
+
+# the whole model: kernels plus the harness loader and RoPE tables
+$(B)/bench_model: $(KSRC) bench/bench_model.c harness/model_load.c harness/rope_table.c $(HDRS) bench/bench.h
+	@mkdir -p $(B)
+	$(CC) $(CPPFLAGS) $(BENCHFLAGS) $(KSRC) harness/model_load.c harness/rope_table.c bench/bench_model.c -o $@ -lm
 
 $(B)/bench_%: $(KSRC) bench/bench_%.c $(wildcard kernels/*.h spec/*.h bench/*.h tests/bits.h)
 	@mkdir -p $(B)
@@ -126,7 +142,12 @@ prove:
 deps:
 	@sh CI/deps.sh
 
-run: $(B)/vik-ref
+# Text from the embedded default model (models/moe-bytes-mxfp4), sampled
+# with a fixed seed; `make run-ref` runs vik-ref on the format references.
+run: $(B)/vik
+	$(B)/vik run --seed 2 -n 300 --temperature 0.5
+
+run-ref: $(B)/vik-ref
 	$(B)/vik-ref ../shared/reference/formats $(B)/out/formats
 
 clean:

@@ -45,9 +45,15 @@ if [ -n "$kern" ]; then
     tidy --checks=-bugprone-implicit-widening-of-multiplication-result \
         $kern -- -std=c99 -ffp-contract=off $INC || status=1
 fi
+# The harness files one clang-tidy process each: analysed together with
+# harness/model_load.c in one process, the analyzer reported npy.c's
+# va_list as uninitialized (clang-analyzer-valist.Uninitialized; no finding
+# when either file is analysed alone, which is how the compiler sees them).
 if [ -n "$harn" ]; then
     echo "lint: clang-tidy$harn"
-    tidy $harn -- -std=c99 -ffp-contract=off $INC || status=1
+    for f in $harn; do
+        tidy "$f" -- -std=c99 -ffp-contract=off $INC || status=1
+    done
 fi
 if [ "$status" -eq 0 ]; then
     echo "lint: no findings"

@@ -18,6 +18,8 @@
 #include "formats.h"
 #include "linear.h"
 #include "moe.h"
+#include "model.h"
+#include "model_load.h"
 #include "mx.h"
 #include "nn.h"
 #include "npy.h"
@@ -1601,6 +1603,159 @@ done:
     return rc;
 }
 
+/* ---- kind: model (../shared/reference/models/<name>) ---- */
+
+/* config.json, model.safetensors and prompt0_ids.npy (int32 [T]) ->
+   for every promptj_ids.npy (j < MODEL_PROMPTS): promptj_logits64.npy
+   (float32 [T, vocab], the prefill's logits) and promptj_greedy_ids.npy
+   (int32: the prompt and as many greedy tokens, argmax with ties to the
+   lowest id, decoded one at a time, as the folder's promptj_greedy_ids.npy
+   has, or MODEL_GREEDY when it has none). Every prompt is read and checked
+   (ids in [0, vocab)) before anything runs. */
+#define MODEL_PROMPTS 16
+#define MODEL_GREEDY 32u
+
+static int detect_model(const char *dir)
+{
+    return has_file(dir, "config.json") && has_file(dir, "model.safetensors") &&
+           has_file(dir, "prompt0_ids.npy");
+}
+
+static int run_model(const char *dir, const char *out)
+{
+    npy_array ids[MODEL_PROMPTS];
+    uint32_t ntot[MODEL_PROMPTS], np = 0, j, t, ctx = 1, tmax = 1, V;
+    char name[64], err[1024];
+    vik_loaded L;
+    float *fa = NULL, *lg = NULL;
+    uint32_t *fu = NULL, *tok = NULL;
+    int32_t *gout = NULL;
+    void *arena = NULL;
+    int rc = -1;
+    outset o;
+    memset(ids, 0, sizeof ids);
+    memset(&L, 0, sizeof L);
+    for (j = 0; j < MODEL_PROMPTS; j++) {
+        npy_array g;
+        snprintf(name, sizeof name, "prompt%u_ids.npy", j);
+        if (!has_file(dir, name))
+            break;
+        if (load(dir, name, NPY_I32, 1, &ids[j]) != 0 || check_nonempty(dir, name, &ids[j]) != 0)
+            goto done;
+        np = j + 1;
+        ntot[j] = (uint32_t)ids[j].count + MODEL_GREEDY;
+        snprintf(name, sizeof name, "prompt%u_greedy_ids.npy", j);
+        if (has_file(dir, name)) {
+            if (load(dir, name, NPY_I32, 1, &g) != 0)
+                goto done;
+            ntot[j] = g.count > ids[j].count ? (uint32_t)g.count : (uint32_t)ids[j].count;
+            npy_free(&g);
+        }
+        if (ids[j].count > VIK_CTX_MAX || ntot[j] > VIK_CTX_MAX) {
+            fprintf(stderr, "vik-ref: %s/prompt%u: %u tokens past the context limit %u\n", dir, j, ntot[j],
+                    VIK_CTX_MAX);
+            goto done;
+        }
+        if (ntot[j] > ctx)
+            ctx = ntot[j];
+        if (ids[j].count > tmax)
+            tmax = (uint32_t)ids[j].count;
+    }
+    if (vik_load(dir, ctx, tmax, &L, err, sizeof err) != VIK_LOAD_OK) {
+        fprintf(stderr, "vik-ref: %s\n", err);
+        goto done;
+    }
+    V = L.m.cfg.vocab;
+    for (j = 0; j < np; j++)
+        for (t = 0; t < ids[j].count; t++) {
+            int32_t v = ((const int32_t *)ids[j].data)[t];
+            if (v < 0 || (uint32_t)v >= V) {
+                fprintf(stderr, "vik-ref: %s/prompt%u_ids.npy: element %u is %d, outside [0, %u) (the "
+                        "vocabulary)\n", dir, j, t, v, V);
+                goto done;
+            }
+        }
+    arena = vik_arena_alloc(&L.plan, &fa, &fu);
+    tok = malloc(sizeof *tok * ((size_t)ctx + 1));
+    gout = malloc(sizeof *gout * ((size_t)ctx + 1));
+    lg = alloc_f32((size_t)tmax * V);
+    if (!arena || !tok || !gout || !lg) {
+        fprintf(stderr, "vik-ref: out of memory\n");
+        goto done;
+    }
+    if (out_begin(&o, out) != 0)
+        goto done;
+    for (j = 0; j < np && rc != -2; j++) {
+        uint32_t T = (uint32_t)ids[j].count, N = ntot[j];
+        size_t shape[2];
+        int frc;
+        for (t = 0; t < T; t++)
+            tok[t] = (uint32_t)((const int32_t *)ids[j].data)[t];
+        vik_model_reset(&L.m, &L.plan, fa);
+        frc = vik_forward(&L.m, &L.plan, fa, fu, tok, T, 0, lg, 1);
+        for (t = T; frc == VIK_OK && t < N; t++) {
+            const float *row = t == T ? lg + (size_t)(T - 1) * V : lg;
+            uint32_t i, b = 0;
+            for (i = 1; i < V; i++)
+                if (row[i] > row[b])
+                    b = i;
+            tok[t] = b;
+            if (t + 1 < N) {
+                /* decode into lg's first row: the prefill rows are written out first */
+                if (t == T) {
+                    shape[0] = T;
+                    shape[1] = V;
+                    snprintf(name, sizeof name, "prompt%u_logits64.npy", j);
+                    if (out_put(&o, name, NPY_F32, 2, shape, lg) != 0) {
+                        rc = -2;
+                        break;
+                    }
+                }
+                frc = vik_forward(&L.m, &L.plan, fa, fu, tok + t, 1, t, lg, 0);
+            }
+        }
+        if (rc == -2)
+            break;
+        if (frc != VIK_OK) {
+            fprintf(stderr, "vik-ref: %s/prompt%u: inference error: %s\n", dir, j, vik_model_strerror(frc));
+            rc = -2;
+            break;
+        }
+        if (N <= T + 1) {
+            shape[0] = T;
+            shape[1] = V;
+            snprintf(name, sizeof name, "prompt%u_logits64.npy", j);
+            if (out_put(&o, name, NPY_F32, 2, shape, lg) != 0) {
+                rc = -2;
+                break;
+            }
+        }
+        for (t = 0; t < N; t++)
+            gout[t] = (int32_t)tok[t];
+        shape[0] = N;
+        snprintf(name, sizeof name, "prompt%u_greedy_ids.npy", j);
+        if (out_put(&o, name, NPY_I32, 1, shape, gout) != 0) {
+            rc = -2;
+            break;
+        }
+    }
+    if (rc != -2 && out_commit(&o) == 0) {
+        rc = 0;
+    } else {
+        out_abort(&o);
+        rc = -1;
+    }
+done:
+    for (j = 0; j < MODEL_PROMPTS; j++)
+        npy_free(&ids[j]);
+    free(arena);
+    free(tok);
+    free(gout);
+    free(lg);
+    vik_unload(&L);
+    return rc;
+}
+
 /* ---- case kinds: one entry each ---- */
 
 typedef struct {
@@ -1626,6 +1781,7 @@ static const case_kind KINDS[] = {
      run_attention},
     {"moe", "logits.npy (float32 [T, E]), meta.json with a \"rule\", bias.npy (float32 "
      "[E], DeepSeek-V3)", detect_moe, run_moe},
+    {"model", "config.json, model.safetensors and promptj_ids.npy (int32 [T])", detect_model, run_model},
 };
 
 int main(int argc, char **argv)

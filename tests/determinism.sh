@@ -5,7 +5,8 @@
 # fast-math), run every build on every vendored case (tests/data/ops/*:
 # linear, softmax, rmsnorm, silu, swiglu, rope; tests/data/attention/case*;
 # tests/data/mx/case*; tests/data/formats; tests/data/moe/*: idx.npy and
-# weight64.npy of the four routers) and require every output file to be
+# weight64.npy of the four routers; tests/data/models/*: the three models'
+# prefill logits and greedy continuations) and require every output file to be
 # byte-identical to the gcc -O0 build's (the RoPE table calls libm, the same
 # library in every build); build/vik-ref (make's CFLAGS), when
 # present, is compared too. Prints PASS:/FAIL: lines for tests/run.sh; a
@@ -13,7 +14,7 @@
 # Run from anywhere; works in the repo root. Exit status 0 iff nothing failed.
 cd "$(dirname "$0")/.." || exit 2
 BASE="-std=c99 -Wall -Wextra -ffp-contract=off -Ikernels -Ispec -Iharness"
-SRC="kernels/*.c harness/vik_ref.c harness/npy.c harness/rope_table.c"
+SRC="kernels/*.c harness/vik_ref.c harness/npy.c harness/rope_table.c harness/model_load.c"
 work=$(mktemp -d /tmp/vik-determinism-XXXXXX) || exit 2
 trap 'rm -rf "$work"' EXIT
 failed=0
@@ -23,12 +24,12 @@ fail() { echo "FAIL: $*"; failed=1; }
 
 cases=""
 for d in tests/data/ops/* tests/data/attention/case* tests/data/mx/case* tests/data/formats \
-    tests/data/moe/*; do
+    tests/data/moe/* tests/data/models/*; do
     [ -d "$d" ] && cases="$cases $d"
 done
 ncases=$(echo $cases | wc -w)
-if [ "$ncases" -lt 27 ]; then
-    fail "determinism: expected >= 27 vendored case dirs, found $ncases"
+if [ "$ncases" -lt 30 ]; then
+    fail "determinism: expected >= 30 vendored case dirs, found $ncases"
 fi
 
 # build TAG CC FLAGS...: build $work/TAG/vik-ref; 0 on success.

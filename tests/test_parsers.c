@@ -1,5 +1,5 @@
-/* Unit tests of the JSON subset (kernels/json.c) and the config reader
-   (kernels/config.c).
+/* Unit tests of the JSON subset (kernels/json.c), the config reader
+   (kernels/config.c) and the MoE grouping and combine (kernels/ffn.c).
 
    JSON: accepted and refused texts for vik_json_skip (RFC 8259 cases:
    literals, numbers, strings with every escape, nesting up to the
@@ -9,12 +9,16 @@
    vik_json_uint's limit 2^53 and its refusal of fractions and leading zeros.
    Config: the three vendored configs give the expected fields (eps the
    float32 nearest 1e-5, theta 1e4 / 1e6, head_dim from null), and a config
-   whose rope_theta sits at the top level is read too; rms_norm_eps in the
-   forms the reader takes (one rounding) and those it refuses. */
+   whose rope_theta sits at the top level is read too.
+   Grouping: vik_moe_group on random routings (E up to 64, k up to 8, T up to
+   40) lists every slot exactly once, under its expert, in increasing slot
+   order, with consistent counts and offsets; vik_moe_combine equals the
+   rank-order sum computed here (bit for bit, same float operations). */
 #define _POSIX_C_SOURCE 200809L
 #include "check.h"
 #include "util.h"
 #include "config.h"
+#include "ffn.h"
 #include "json.h"
 #include "rng.h"
 
@@ -159,10 +163,62 @@ static void config_cases(void)
     }
 }
 
+static void group_cases(void)
+{
+    uint32_t idx[320], off[65], list[320], seen[320];
+    float eo[320 * 3], w[320], y[40 * 3];
+    int ok = 1, okc = 1, it;
+    rnd_seed(7);
+    for (it = 0; it < 300 && ok; it++) {
+        uint32_t E = 1 + rnd() % 64, k = 1 + rnd() % (E < 8 ? E : 8), T = 1 + rnd() % 40, s, e, r;
+        for (s = 0; s < T * k; s++)
+            idx[s] = rnd() % E;
+        if (vik_moe_group(off, list, idx, E, k, T) != VIK_OK)
+            ok = 0;
+        memset(seen, 0, sizeof seen);
+        if (off[0] != 0 || off[E] != T * k)
+            ok = 0;
+        for (e = 0; e < E && ok; e++) {
+            if (off[e + 1] < off[e])
+                ok = 0;
+            for (r = off[e]; r < off[e + 1] && ok; r++) {
+                if (list[r] >= T * k || idx[list[r]] != e || seen[list[r]] || (r > off[e] && list[r] <= list[r - 1]))
+                    ok = 0;
+                else
+                    seen[list[r]] = 1;
+            }
+        }
+        for (s = 0; s < T * k; s++)
+            if (!seen[s])
+                ok = 0;
+        /* combine: rank order, bit for bit */
+        for (s = 0; s < T * k; s++) {
+            w[s] = (float)(rnd() >> 8) / 16777216.0f;
+            for (r = 0; r < 3; r++)
+                eo[s * 3 + r] = (float)((int32_t)(rnd() >> 8) - (1 << 23)) / 4096.0f;
+        }
+        vik_moe_combine(y, eo, w, T, k, 3);
+        for (s = 0; s < T; s++)
+            for (r = 0; r < 3; r++) {
+                float a = 0.0f;
+                uint32_t j;
+                for (j = 0; j < k; j++) {
+                    float p = w[s * k + j] * eo[(s * k + j) * 3 + r];
+                    a = a + p;
+                }
+                if (f2u(a) != f2u(y[s * 3 + r]))
+                    okc = 0;
+            }
+    }
+    check(ok, "ffn: vik_moe_group lists every slot once, under its expert, in slot order, offsets increasing");
+    check(okc, "ffn: vik_moe_combine equals the rank-order sum bit for bit");
+}
+
 int main(void)
 {
     json_skip_cases();
     json_number_cases();
     config_cases();
+    group_cases();
     return check_done();
 }

@@ -1,0 +1,447 @@
+/* vik forward pass (see model.h): the whole Llama / Mixtral pass in one file. */
+#include "model.h"
+#include "attn_logic.h"
+#include "linear_logic.h"
+
+const char *vik_model_strerror(int code) {
+  switch (code) {
+  case VIK_OK: return "ok";
+  case VIK_EDOMAIN: return "router or attention input outside the softmax domain";
+  case VIK_ETOKEN: return "token id >= vocabulary size";
+  case VIK_ECTX: return "position past the context size";
+  case VIK_ERANGE: return "activation outside the proven range (finite, |x| <= 2^20)";
+  case VIK_EARG: return "bad token count (0 or above the planned maximum) or sizes past the limits";
+  default: return "unknown error";
+  }
+}
+
+int vik_model_plan(const vik_config *c, uint32_t S, uint32_t Tmax, vik_plan *p) {
+  uint64_t L = c->n_layers, H = c->n_heads, G = c->n_kv_heads, D = c->head_dim, d = c->dim, hid = c->hidden;
+  uint64_t V = c->vocab, E = c->n_experts, K = c->top_k, T = Tmax, o = 0u, cache;
+  p->S = S;
+  p->Tmax = Tmax;
+  p->nf = p->nu = 0u;
+  p->kc = p->vc = p->x = p->xb = p->qt = p->kt = p->vt = p->qh = p->ah = p->ff = p->att = 0u;
+  p->h1 = p->h3 = p->xg = p->yg = p->eo = p->rl = p->score = p->wts = p->aw = p->logits = 0u;
+  p->idx = p->off = p->list = 0u;
+  if (S == 0u || Tmax == 0u || Tmax > S || S > VIK_CTX_MAX) return VIK_EARG;
+  if (G * S * D > VIK_MAT_MAX || H * T * D > VIK_MAT_MAX || T * d > VIK_MAT_MAX || T * hid > VIK_MAT_MAX ||
+      T * V > VIK_MAT_MAX || T * K * d > VIK_MAT_MAX || T * E > VIK_MAT_MAX || hid * d > VIK_MAT_MAX ||
+      V * d > VIK_MAT_MAX || H * D * d > VIK_MAT_MAX)
+    return VIK_EARG;
+  cache = L * G * S * D;                   /* <= 2^10 2^30 */
+  p->kc = o;
+  o += cache;
+  p->vc = o;
+  o += cache;
+  p->x = o;
+  o += T * d;
+  p->xb = o;
+  o += T * d;
+  p->qt = o;
+  o += T * H * D;
+  p->kt = o;
+  o += T * G * D;
+  p->vt = o;
+  o += T * G * D;
+  p->qh = o;
+  o += T * H * D;
+  p->ah = o;
+  o += T * H * D;
+  p->att = o;
+  o += T * H * D;
+  p->ff = o;
+  o += T * d;
+  p->h1 = o;
+  o += T * hid;
+  p->h3 = o;
+  o += T * hid;
+  p->xg = o;
+  o += T * d;
+  p->yg = o;
+  o += T * d;
+  p->eo = o;
+  o += T * K * d;
+  p->rl = o;
+  o += T * E;
+  p->score = o;
+  o += E;
+  p->wts = o;
+  o += T * K;
+  p->aw = o;
+  o += S;
+  p->logits = o;
+  o += T * V;
+  p->nf = o;
+  p->idx = 0u;
+  p->off = T * K;
+  p->list = T * K + E + 1u;
+  p->nu = 2u * T * K + E + 1u;
+  if (p->nf > 0x10000000000ull) return VIK_EARG;
+  return VIK_OK;
+}
+
+void vik_model_reset(const vik_model *m, const vik_plan *p, float *fa) {
+  uint64_t i, n = 2u * (p->vc - p->kc);
+  (void)m;
+  /*@ loop invariant bounds: 0 <= i <= n;
+      loop invariant zero: \forall integer q; 0 <= q < i ==> fa[p->kc + q] == 0;
+      loop assigns i, fa[p->kc .. p->vc + (p->vc - p->kc) - 1];
+      loop variant n - i;
+  */
+  for (i = 0u; i < n; i++) fa[p->kc + i] = 0.0f;
+}
+
+/* ---- small steps of the pass ---- */
+
+/* y row t = RMSNorm(x row t) with weight w, for T rows of n. */
+/*@ requires dims: 1 <= T && 1 <= n <= VIK_NN_MAX && T * n <= VIK_MAT_MAX;
+    requires eps: \is_finite(eps) && 0x1p-40 <= eps <= 1;
+    requires valid: \valid_read(x + (0 .. T * n - 1)) && \valid(y + (0 .. T * n - 1)) && \valid_read(w + (0 .. n - 1));
+    requires sep: \separated(y + (0 .. T * n - 1), x + (0 .. T * n - 1), w + (0 .. n - 1));
+    requires bounded: bounded_f32(w, n);
+    assigns y[0 .. T * n - 1], __fc_errno;
+    ensures code: \result == VIK_OK || \result == VIK_ERANGE;
+    ensures ok: \result == VIK_OK ==> act_ok(y, T * n);
+*/
+static int norm_rows(float *y, const float *x, const float *w, uint32_t T, uint32_t n, float eps) {
+  uint32_t t;
+  if (vik_act_ok(x, T * n) != VIK_OK) return VIK_ERANGE;
+  /*@ loop invariant bounds: 0 <= t <= T;
+      loop assigns t, y[0 .. T * n - 1], __fc_errno;
+      loop variant T - t;
+  */
+  for (t = 0u; t < T; t++) vik_rmsnorm(y + t * n, x + t * n, w, n, eps);
+  return vik_act_ok(y, T * n);
+}
+
+/* RoPE on T rows of H heads of D, row t at position pos0 + t. */
+/*@ requires dims: 1 <= T && 1 <= H && 2 <= D <= VIK_HEAD_DIM_MAX && D % 2 == 0 && H * D <= 65536 &&
+                   T * H * D <= VIK_MAT_MAX && pos0 + T <= S;
+    requires valid: \valid(x + (0 .. T * H * D - 1)) && \valid_read(c + (0 .. S * (D / 2) - 1)) &&
+                    \valid_read(s + (0 .. S * (D / 2) - 1));
+    requires sep: \separated(x + (0 .. T * H * D - 1), c + (0 .. S * (D / 2) - 1), s + (0 .. S * (D / 2) - 1));
+    requires unit: \forall integer i; 0 <= i < S * (D / 2) ==>
+                     \is_finite(c[i]) && \abs(c[i]) <= 1 && \is_finite(s[i]) && \abs(s[i]) <= 1;
+    assigns x[0 .. T * H * D - 1];
+    ensures code: \result == VIK_OK || \result == VIK_ERANGE;
+    ensures ok: \result == VIK_OK ==> act_ok(x, T * H * D);
+*/
+static int rope_rows(float *x, uint32_t T, uint32_t H, uint32_t D, uint32_t pos0, uint32_t S, const float *c,
+                     const float *s) {
+  uint32_t t, hd = D / 2u;
+  (void)S;                                 /* only the contract uses it */
+  /*@ loop invariant bounds: 0 <= t <= T;
+      loop assigns t, x[0 .. T * H * D - 1];
+      loop variant T - t;
+  */
+  for (t = 0u; t < T; t++) {
+    uint32_t r = (pos0 + t) * hd;
+    if (vik_act_ok(x + t * H * D, H * D) != VIK_OK) return VIK_ERANGE;
+    vik_rope(x + t * H * D, H, D, c + r, s + r, 1);
+  }
+  return vik_act_ok(x, T * H * D);
+}
+
+/* dst[b, a, :] = src[a, b, :] for a < A, b < B, rows of D. Offsets advance
+   by whole rows (so = (a B + b) D, dof = (b A + a) D as invariants): the
+   provers handle sums of rows better than products of loop counters. */
+/*@ requires dims: 1 <= A && 1 <= B && 1 <= D && A * B * D <= VIK_MAT_MAX;
+    requires valid: \valid_read(src + (0 .. A * B * D - 1)) && \valid(dst + (0 .. A * B * D - 1));
+    requires sep: \separated(dst + (0 .. A * B * D - 1), src + (0 .. A * B * D - 1));
+    assigns dst[0 .. A * B * D - 1];
+*/
+static void transpose(float *dst, const float *src, uint32_t A, uint32_t B, uint32_t D) {
+  uint32_t a, b, i, so = 0u;
+  //@ assert assoc: A * B * D == A * (B * D) && A * B * D == B * (A * D);
+  /*@ loop invariant bounds: 0 <= a <= A;
+      loop invariant so: so == a * (B * D);
+      loop assigns a, b, i, so, dst[0 .. A * B * D - 1];
+      loop variant A - a;
+  */
+  for (a = 0u; a < A; a++) {
+    uint32_t dof = a * D;
+    //@ assert a1: (a + 1) * (B * D) <= A * (B * D) && (a + 1) * D <= A * D;
+    /*@ loop invariant bounds: 0 <= b <= B;
+        loop invariant so: so == a * (B * D) + b * D;
+        loop invariant dof: dof == b * (A * D) + a * D;
+        loop assigns b, i, so, dof, dst[0 .. A * B * D - 1];
+        loop variant B - b;
+    */
+    for (b = 0u; b < B; b++) {
+      //@ assert b1: (b + 1) * D <= B * D && (b + 1) * (A * D) <= B * (A * D);
+      //@ assert in: so + D <= A * B * D && dof + D <= A * B * D;
+      /*@ loop invariant bounds: 0 <= i <= D;
+          loop assigns i, dst[dof .. dof + D - 1];
+          loop variant D - i;
+      */
+      for (i = 0u; i < D; i++) dst[dof + i] = src[so + i];
+      so += D;
+      dof += A * D;
+    }
+  }
+}
+
+/* Rows t of kv [T, G, D] into the cache [G, S, D] at positions pos0 + t;
+   the cache keeps holding checked activations only. Offsets advance by
+   rows, as in transpose. */
+/*@ requires dims: 1 <= T && 1 <= G && 1 <= D && pos0 + T <= S && G * S * D <= VIK_MAT_MAX && T * G * D <= VIK_MAT_MAX;
+    requires valid: \valid_read(kv + (0 .. T * G * D - 1)) && \valid(cache + (0 .. G * S * D - 1));
+    requires sep: \separated(cache + (0 .. G * S * D - 1), kv + (0 .. T * G * D - 1));
+    assigns cache[0 .. G * S * D - 1];
+*/
+static void to_cache(float *cache, const float *kv, uint32_t T, uint32_t G, uint32_t D, uint32_t pos0,
+                     uint32_t S) {
+  uint32_t t, g, i, ko = 0u;
+  //@ assert assoc: T * G * D == T * (G * D) && G * S * D == G * (S * D);
+  /*@ loop invariant bounds: 0 <= t <= T;
+      loop invariant ko: ko == t * (G * D);
+      loop assigns t, g, i, ko, cache[0 .. G * S * D - 1];
+      loop variant T - t;
+  */
+  for (t = 0u; t < T; t++) {
+    uint32_t co = (pos0 + t) * D;
+    //@ assert t1: (t + 1) * (G * D) <= T * (G * D) && (pos0 + t + 1) * D <= S * D;
+    /*@ loop invariant bounds: 0 <= g <= G;
+        loop invariant ko: ko == t * (G * D) + g * D;
+        loop invariant co: co == g * (S * D) + (pos0 + t) * D;
+        loop assigns g, i, ko, co, cache[0 .. G * S * D - 1];
+        loop variant G - g;
+    */
+    for (g = 0u; g < G; g++) {
+      //@ assert g1: (g + 1) * D <= G * D && (g + 1) * (S * D) <= G * (S * D);
+      //@ assert in: ko + D <= T * G * D && co + D <= G * S * D;
+      /*@ loop invariant bounds: 0 <= i <= D;
+          loop assigns i, cache[co .. co + D - 1];
+          loop variant D - i;
+      */
+      for (i = 0u; i < D; i++) cache[co + i] = kv[ko + i];
+      ko += D;
+      co += S * D;
+    }
+  }
+}
+
+/* Why the pass checks a region right before the step that reads it, even
+   where an earlier check or contract already gave its bound: the bound of
+   a region of the arena is a fact about fa[o .. o + n - 1], and carrying it
+   across the writes to the other regions costs the provers the layout's
+   arithmetic at every step. A check is a read of n floats, small next to
+   the matrix product that follows; the checks after a step that cannot
+   leave the range never fail (marked "never"). */
+
+/* The MoE FFN of one layer on xb [T, dim] into ff [T, dim]: router logits,
+   softmax top-k renormalised (Mixtral) per token, the tokens of each expert
+   batched through its SwiGLU FFN, the combine in rank order. Writes only
+   the FFN's scratch regions (ff .. wts) and the routing indices. */
+/*@ requires cfg: cfg_ok(*c) && c->arch == VIK_ARCH_MIXTRAL;
+    requires plan: \valid_read(p) && plan_layout(p, *c) && 1 <= T <= p->Tmax;
+    requires layer: layer_ok(ly, *c) && layer_sep(ly, *c, fa, p->nf) && layer_sep_u(ly, *c, fu, p->nu);
+    requires arena: \valid(fa + (0 .. p->nf - 1)) && \valid(fu + (0 .. p->nu - 1));
+    requires sep: \separated(c, p, fa + (0 .. p->nf - 1), fu + (0 .. p->nu - 1));
+    assigns fa[p->ff .. p->aw - 1], fu[0 .. p->nu - 1];
+    ensures code: \result == VIK_OK || \result == VIK_ERANGE || \result == VIK_EDOMAIN;
+*/
+static int moe_ffn(const vik_layer *ly, const vik_config *c, const vik_plan *p, float *fa, uint32_t *fu,
+                   uint32_t T) {
+  uint32_t dim = c->dim, E = c->n_experts, K = c->top_k, e, t;
+  float *xb = fa + p->xb, *ff = fa + p->ff, *rl = fa + p->rl, *eo = fa + p->eo, *wts = fa + p->wts;
+  uint32_t *idx = fu + p->idx, *off = fu + p->off, *list = fu + p->list;
+  uint64_t i, neo = (uint64_t)T * K * dim;
+  //@ assert rows: T * dim <= p->Tmax * dim && T * c->hidden <= p->Tmax * c->hidden && T * K <= p->Tmax * K;
+  //@ assert rows2: T * E <= p->Tmax * E && T * K * dim <= p->Tmax * K * dim;
+  if (vik_act_ok(xb, T * dim) != VIK_OK) return VIK_ERANGE;
+  vik_wmat_matmul(rl, xb, ly->router, T, dim, E);
+  if (vik_act_ok(rl, T * E) != VIK_OK) return VIK_ERANGE;
+  /*@ loop invariant bounds: 0 <= t <= T;
+      loop invariant range: \forall integer q; 0 <= q < t * K ==> idx[q] < E;
+      loop invariant weights: \forall integer q; 0 <= q < t * K ==> \is_finite(wts[q]) && 0 <= wts[q] <= 1;
+      loop assigns t, fu[p->idx .. p->idx + T * K - 1], fa[p->score .. p->aw - 1];
+      loop variant T - t;
+  */
+  for (t = 0u; t < T; t++) {
+    //@ assert row: 0 <= t * K && t * K + K <= T * K && 0 <= t * E && t * E + E <= T * E;
+    if (vik_route_softmax_topk(idx + t * K, wts + t * K, fa + p->score, rl + t * E, E, K, 1) != VIK_OK)
+      return VIK_EDOMAIN;
+  }
+  if (vik_moe_group(off, list, idx, E, K, T) != VIK_OK) return VIK_EDOMAIN;   /* never */
+  /*@ loop invariant bounds: 0 <= i <= neo;
+      loop assigns i, eo[0 .. neo - 1];
+      loop variant neo - i;
+  */
+  for (i = 0u; i < neo; i++) eo[i] = 0.0f;
+  /*@ loop invariant bounds: 0 <= e <= E;
+      loop invariant weights: \forall integer q; 0 <= q < T * K ==> \is_finite(wts[q]) && 0 <= wts[q] <= 1;
+      loop assigns e, fa[p->h1 .. p->rl - 1];
+      loop variant E - e;
+  */
+  for (e = 0u; e < E; e++) {
+    uint32_t n = off[e + 1u] - off[e];
+    int rc;
+    if (n == 0u) continue;
+    /* an expert gets each token at most once (the top-k indices of a token
+       are distinct), so n <= T and its rows fit the T-row scratch; the
+       router's contract does not say so, hence the check (never) */
+    if (n > T) return VIK_EDOMAIN;
+    //@ assert slots: off[e] + n <= T * K;
+    //@ assert nrows: n * dim <= p->Tmax * dim && n * c->hidden <= p->Tmax * c->hidden;
+    if (vik_act_ok(xb, T * dim) != VIK_OK) return VIK_ERANGE;   /* never */
+    vik_gather_rows(fa + p->xg, xb, list + off[e], n, K, T, dim);
+    rc = vik_ffn_swiglu(fa + p->yg, fa + p->xg, ly->experts[3u * e], ly->experts[3u * e + 1u],
+                        ly->experts[3u * e + 2u], n, dim, c->hidden, fa + p->h1, fa + p->h3);
+    if (rc != VIK_OK) return rc;
+    vik_scatter_rows(eo, fa + p->yg, list + off[e], n, T * K, dim);
+  }
+  if (vik_act_ok(eo, T * K * dim) != VIK_OK) return VIK_ERANGE;
+  vik_moe_combine(ff, eo, wts, T, K, dim);
+  return VIK_OK;
+}
+
+/* The attention half of layer l on the T rows of x (fa + p->x): RMSNorm,
+   q k v, RoPE, k v into the layer's cache slices kc, vc, attention, output
+   projection, residual. Writes the activation regions (x .. aw) and the two
+   slices. */
+/*@ requires cfg: cfg_ok(*c);
+    requires plan: \valid_read(p) && plan_layout(p, *c) && 1 <= T <= p->Tmax && pos0 < p->S && T <= p->S - pos0;
+    requires layer: layer_ok(ly, *c) && layer_sep(ly, *c, fa, p->nf) && l < c->n_layers;
+    requires rope: \valid_read(rc + (0 .. p->S * (c->head_dim / 2) - 1)) && \valid_read(rs + (0 .. p->S * (c->head_dim / 2) - 1)) &&
+                   (\forall integer i; 0 <= i < p->S * (c->head_dim / 2) ==>
+                      \is_finite(rc[i]) && \abs(rc[i]) <= 1 && \is_finite(rs[i]) && \abs(rs[i]) <= 1);
+    requires arena: \valid(fa + (0 .. p->nf - 1));
+    requires sep: \separated(c, p, fa + (0 .. p->nf - 1)) && \separated(rc + (0 .. p->S * (c->head_dim / 2) - 1), fa + (0 .. p->nf - 1)) &&
+                  \separated(rs + (0 .. p->S * (c->head_dim / 2) - 1), fa + (0 .. p->nf - 1));
+    assigns fa[p->x .. p->logits - 1],
+            fa[p->kc + l * (c->n_kv_heads * p->S * c->head_dim) .. p->kc + (l + 1) * (c->n_kv_heads * p->S * c->head_dim) - 1],
+            fa[p->vc + l * (c->n_kv_heads * p->S * c->head_dim) .. p->vc + (l + 1) * (c->n_kv_heads * p->S * c->head_dim) - 1],
+            __fc_errno;
+    ensures code: \result == VIK_OK || \result == VIK_ERANGE || \result == VIK_EDOMAIN;
+*/
+static int attn_half(const vik_layer *ly, const vik_config *c, const vik_plan *p, const float *rc, const float *rs,
+                     float *fa, uint32_t l, uint32_t T, uint32_t pos0) {
+  uint32_t dim = c->dim, H = c->n_heads, G = c->n_kv_heads, D = c->head_dim, S = p->S, qd = H * D, kvd = G * D;
+  uint64_t gsd = (uint64_t)G * S * D;
+  float *x = fa + p->x, *xb = fa + p->xb, *qt = fa + p->qt, *kt = fa + p->kt, *vt = fa + p->vt;
+  float *qh = fa + p->qh, *ah = fa + p->ah, *att = fa + p->att, *ff = fa + p->ff;
+  float *kc = fa + p->kc + l * gsd, *vc = fa + p->vc + l * gsd;
+  int rc_;
+  /* the regions hold Tmax rows; this call uses T of them */
+  //@ assert rows: T * dim <= p->Tmax * dim && T * qd <= p->Tmax * (H * D) && T * kvd <= p->Tmax * (G * D);
+  //@ assert heads: qd == H * D && kvd == G * D && H * T * D == T * qd && G * T * D == T * kvd;
+  //@ assert slice: (l + 1) * gsd <= c->n_layers * gsd;
+  if ((rc_ = norm_rows(xb, x, ly->attn_norm, T, dim, c->eps)) != VIK_OK) return rc_;
+  vik_wmat_matmul(qt, xb, ly->wq, T, dim, qd);
+  if (vik_act_ok(xb, T * dim) != VIK_OK) return VIK_ERANGE;   /* never */
+  vik_wmat_matmul(kt, xb, ly->wk, T, dim, kvd);
+  if (vik_act_ok(xb, T * dim) != VIK_OK) return VIK_ERANGE;   /* never */
+  vik_wmat_matmul(vt, xb, ly->wv, T, dim, kvd);
+  if ((rc_ = rope_rows(qt, T, H, D, pos0, S, rc, rs)) != VIK_OK) return rc_;
+  if ((rc_ = rope_rows(kt, T, G, D, pos0, S, rc, rs)) != VIK_OK) return rc_;
+  /* only checked rows enter the cache */
+  if (vik_act_ok(vt, T * kvd) != VIK_OK) return VIK_ERANGE;
+  to_cache(kc, kt, T, G, D, pos0, S);
+  to_cache(vc, vt, T, G, D, pos0, S);
+  transpose(qh, qt, T, H, D);            /* [T, H, D] -> [H, T, D] */
+  /* copies of checked rows (never) */
+  if (vik_act_ok(qh, T * qd) != VIK_OK || vik_act_ok(kc, gsd) != VIK_OK || vik_act_ok(vc, gsd) != VIK_OK)
+    return VIK_ERANGE;
+  if ((rc_ = vik_attention(ah, qh, kc, vc, H, G, D, T, pos0, S, c->window, NULL, fa + p->aw)) != VIK_OK) return rc_;
+  transpose(att, ah, H, T, D);           /* [H, T, D] -> [T, H, D] */
+  if (vik_act_ok(att, T * qd) != VIK_OK) return VIK_ERANGE;
+  vik_wmat_matmul(ff, att, ly->wo, T, qd, dim);
+  if (vik_act_ok(ff, T * dim) != VIK_OK || vik_act_ok(x, T * dim) != VIK_OK) return VIK_ERANGE;
+  return vik_residual(x, ff, T * dim);
+}
+
+/* The feed-forward half of a layer on the T rows of x: RMSNorm, the dense
+   SwiGLU FFN or the MoE FFN, residual. Writes the activation regions and
+   the routing indices only (never the cache). */
+/*@ requires cfg: cfg_ok(*c);
+    requires plan: \valid_read(p) && plan_layout(p, *c) && 1 <= T <= p->Tmax;
+    requires layer: layer_ok(ly, *c) && layer_sep(ly, *c, fa, p->nf) && layer_sep_u(ly, *c, fu, p->nu);
+    requires arena: \valid(fa + (0 .. p->nf - 1)) && \valid(fu + (0 .. p->nu - 1));
+    requires sep: \separated(c, p, fa + (0 .. p->nf - 1), fu + (0 .. p->nu - 1));
+    assigns fa[p->x .. p->logits - 1], fu[0 .. p->nu - 1], __fc_errno;
+    ensures code: \result == VIK_OK || \result == VIK_ERANGE || \result == VIK_EDOMAIN;
+*/
+static int ffn_half(const vik_layer *ly, const vik_config *c, const vik_plan *p, float *fa, uint32_t *fu,
+                    uint32_t T) {
+  uint32_t dim = c->dim;
+  float *x = fa + p->x, *xb = fa + p->xb, *ff = fa + p->ff;
+  int rc;
+  //@ assert rows: T * dim <= p->Tmax * dim && T * c->hidden <= p->Tmax * c->hidden;
+  if ((rc = norm_rows(xb, x, ly->ffn_norm, T, dim, c->eps)) != VIK_OK) return rc;
+  if (c->arch == VIK_ARCH_MIXTRAL)
+    rc = moe_ffn(ly, c, p, fa, fu, T);
+  else
+    rc = vik_ffn_swiglu(ff, xb, ly->w1, ly->w2, ly->w3, T, dim, c->hidden, fa + p->h1, fa + p->h3);
+  if (rc != VIK_OK) return rc;
+  if (vik_act_ok(ff, T * dim) != VIK_OK || vik_act_ok(x, T * dim) != VIK_OK) return VIK_ERANGE;
+  return vik_residual(x, ff, T * dim);
+}
+
+/* x row t = embed row tok[t] (ids checked by the caller). */
+/*@ requires dims: 1 <= T && 1 <= dim && 1 <= V && T * dim <= VIK_MAT_MAX && V * dim <= VIK_MAT_MAX;
+    requires valid: \valid(x + (0 .. T * dim - 1)) && \valid_read(embed + (0 .. V * dim - 1)) && \valid_read(tok + (0 .. T - 1));
+    requires sep: \separated(x + (0 .. T * dim - 1), embed + (0 .. V * dim - 1), tok + (0 .. T - 1));
+    requires ids: \forall integer t; 0 <= t < T ==> tok[t] < V;
+    requires bounded: bounded_f32(embed, V * dim);
+    assigns x[0 .. T * dim - 1];
+    ensures x: act_ok(x, T * dim);
+*/
+static void embed_rows(float *x, const float *embed, const uint32_t *tok, uint32_t T, uint32_t dim, uint32_t V) {
+  uint32_t t, i, xo = 0u;
+  (void)V;                                 /* only the contract uses it */
+  /*@ loop invariant bounds: 0 <= t <= T;
+      loop invariant xo: xo == t * dim;
+      loop invariant x: act_ok(x, t * dim);
+      loop assigns t, i, xo, x[0 .. T * dim - 1];
+      loop variant T - t;
+  */
+  for (t = 0u; t < T; t++) {
+    uint32_t eo = tok[t] * dim;
+    //@ assert in: eo + dim <= V * dim && xo + dim <= T * dim;
+    /*@ loop invariant bounds: 0 <= i <= dim;
+        loop invariant x: act_ok(x, xo + i);
+        loop assigns i, x[xo .. xo + dim - 1];
+        loop variant dim - i;
+    */
+    for (i = 0u; i < dim; i++) x[xo + i] = embed[eo + i];
+    xo += dim;
+  }
+}
+
+int vik_forward(const vik_model *m, const vik_plan *p, float *fa, uint32_t *fu, const uint32_t *tok, uint32_t T,
+                uint32_t pos0, float *logits, int all_logits) {
+  const vik_config *c = &m->cfg;
+  uint32_t dim = c->dim, S = p->S, t, l, nl;
+  float *x = fa + p->x, *xb = fa + p->xb, *xl;
+  int rc;
+  if (T == 0u || T > p->Tmax) return VIK_EARG;
+  /*@ loop invariant bounds: 0 <= t <= T;
+      loop invariant ids: \forall integer q; 0 <= q < t ==> tok[q] < c->vocab;
+      loop assigns t;
+      loop variant T - t;
+  */
+  for (t = 0u; t < T; t++)
+    if (tok[t] >= c->vocab) return VIK_ETOKEN;
+  if (pos0 >= S || T > S - pos0) return VIK_ECTX;
+  //@ assert rows: T * dim <= p->Tmax * dim && T * c->vocab <= p->Tmax * c->vocab;
+  embed_rows(x, m->embed, tok, T, dim, c->vocab);
+  /*@ loop invariant bounds: 0 <= l <= c->n_layers;
+      loop assigns l, rc, fa[0 .. p->nf - 1], fu[0 .. p->nu - 1], __fc_errno;
+      loop variant c->n_layers - l;
+  */
+  for (l = 0u; l < c->n_layers; l++) {
+    const vik_layer *ly = &m->layers[l];
+    if ((rc = attn_half(ly, c, p, m->rope_cos, m->rope_sin, fa, l, T, pos0)) != VIK_OK) return rc;
+    if ((rc = ffn_half(ly, c, p, fa, fu, T)) != VIK_OK) return rc;
+  }
+  /* final RMSNorm and the LM head, for every row or the last one */
+  if ((rc = norm_rows(xb, x, m->norm, T, dim, c->eps)) != VIK_OK) return rc;
+  nl = all_logits ? T : 1u;
+  xl = xb + (uint64_t)(T - nl) * dim;
+  //@ assert last: (T - nl) * dim + nl * dim == T * dim;
+  if (vik_act_ok(xl, nl * dim) != VIK_OK) return VIK_ERANGE;   /* never */
+  vik_wmat_matmul(logits, xl, m->lm_head, nl, dim, c->vocab);
+  return VIK_OK;
+}

@@ -1,0 +1,210 @@
+/* vik forward pass of a Llama / Mixtral decoder (the whole pass in model.c,
+   in the manner of llama2.c's run.c):
+
+     x = embed[token]
+     for each layer:
+       xb = RMSNorm(x) ; q, k, v = xb Wq^T, xb Wk^T, xb Wv^T
+       RoPE (HF halves layout) on q, k ; k, v into the KV cache
+       x += attention(q, cache) Wo^T
+       xb = RMSNorm(x)
+       x += SwiGLU FFN(xb)              (Llama)
+         or sum_j w_j expert_idx_j(xb)  (Mixtral: softmax router, top-k, renormalised)
+     logits = RMSNorm(x) Wlm^T
+
+   Prefill runs T tokens at positions pos0 .. pos0+T-1 in one call (batched
+   matrix products, experts batched over the tokens routed to them); decode
+   is the same call with T = 1. Every row is computed in the same order
+   whatever T is, so decoding after a prefill gives the bits of one longer
+   prefill.
+
+   Memory: everything lives in one arena the caller allocates once, of the
+   size vik_model_plan computes from the config, the context S and the most
+   tokens per call Tmax: p.nf floats (KV cache and activations) followed by
+   p.nu uint32 (routing indices); no allocation during inference.
+
+   Errors (nothing is computed past the first): VIK_ETOKEN a token id >=
+   vocab (checked before anything is written), VIK_ECTX positions past the
+   context S, VIK_EARG T = 0 or T > Tmax, VIK_ERANGE an activation left the
+   proven range (|x| <= 2^20, finite: kernels/ffn.h). */
+#ifndef VIK_MODEL_H
+#define VIK_MODEL_H
+#include <stdint.h>
+#include "attn.h"
+#include "config.h"
+#include "ffn.h"
+#include "moe.h"
+#include "nn.h"
+
+#define VIK_ETOKEN 2
+#define VIK_ECTX 3
+#define VIK_EARG 5
+
+typedef struct {
+  const float *attn_norm, *ffn_norm;   /* [dim] */
+  vik_wmat wq, wk, wv, wo;             /* [H D, dim], [Hkv D, dim], [Hkv D, dim], [dim, H D] */
+  vik_wmat w1, w2, w3;                 /* dense FFN: gate [hidden, dim], down [dim, hidden], up [hidden, dim] */
+  vik_wmat router;                     /* MoE gate [E, dim] */
+  const vik_wmat *experts;             /* MoE: expert e's w1, w2, w3 at 3e, 3e + 1, 3e + 2 */
+} vik_layer;
+
+typedef struct {
+  vik_config cfg;
+  const float *embed;                  /* [vocab, dim] */
+  const float *norm;                   /* [dim] */
+  vik_wmat lm_head;                    /* [vocab, dim] */
+  const vik_layer *layers;             /* [n_layers] */
+  const float *rope_cos, *rope_sin;    /* [S, head_dim / 2] (harness/rope_table.h) */
+} vik_model;
+
+/* Arena layout, in elements from the start of the float part (f) or of the
+   uint32 part (u). */
+typedef struct {
+  uint32_t S, Tmax;
+  uint64_t nf, nu;                     /* floats, uint32 */
+  uint64_t kc, vc;                     /* caches [L, Hkv, S, D] */
+  uint64_t x, xb, qt, kt, vt, qh, ah, ff, att;   /* activations */
+  uint64_t h1, h3, xg, yg, eo, rl, score, wts, aw, logits;
+  uint64_t idx, off, list;             /* u part */
+} vik_plan;
+
+/* The arena layout vik_model_plan writes (regions in this order, each
+   sized for Tmax tokens): what the forward pass's contract relies on to
+   know that its regions are disjoint and inside the arena. */
+/*@ predicate plan_sizes(vik_config c, integer S, integer T) =
+      1 <= T <= S <= VIK_CTX_MAX &&
+      c.n_kv_heads * S * c.head_dim <= VIK_MAT_MAX && c.n_heads * T * c.head_dim <= VIK_MAT_MAX &&
+      T * c.dim <= VIK_MAT_MAX && T * c.hidden <= VIK_MAT_MAX && T * c.vocab <= VIK_MAT_MAX &&
+      T * c.top_k * c.dim <= VIK_MAT_MAX && T * c.n_experts <= VIK_MAT_MAX &&
+      c.hidden * c.dim <= VIK_MAT_MAX && c.vocab * c.dim <= VIK_MAT_MAX &&
+      c.n_heads * c.head_dim * c.dim <= VIK_MAT_MAX;
+    predicate plan_layout{L}(vik_plan *p, vik_config c) =
+      plan_sizes(c, p->S, p->Tmax) &&
+      p->kc == 0 && p->vc == p->kc + c.n_layers * (c.n_kv_heads * p->S * c.head_dim) &&
+      p->x == p->vc + (p->vc - p->kc) &&
+      p->xb == p->x + p->Tmax * c.dim && p->qt == p->xb + p->Tmax * c.dim &&
+      p->kt == p->qt + p->Tmax * c.n_heads * c.head_dim && p->vt == p->kt + p->Tmax * c.n_kv_heads * c.head_dim &&
+      p->qh == p->vt + p->Tmax * c.n_kv_heads * c.head_dim && p->ah == p->qh + p->Tmax * c.n_heads * c.head_dim &&
+      p->att == p->ah + p->Tmax * c.n_heads * c.head_dim && p->ff == p->att + p->Tmax * c.n_heads * c.head_dim &&
+      p->h1 == p->ff + p->Tmax * c.dim && p->h3 == p->h1 + p->Tmax * c.hidden &&
+      p->xg == p->h3 + p->Tmax * c.hidden && p->yg == p->xg + p->Tmax * c.dim &&
+      p->eo == p->yg + p->Tmax * c.dim && p->rl == p->eo + p->Tmax * c.top_k * c.dim &&
+      p->score == p->rl + p->Tmax * c.n_experts && p->wts == p->score + c.n_experts &&
+      p->aw == p->wts + p->Tmax * c.top_k && p->logits == p->aw + p->S &&
+      p->nf == p->logits + p->Tmax * c.vocab && p->nf <= 0x10000000000 &&
+      p->idx == 0 && p->off == p->Tmax * c.top_k &&
+      p->list == p->off + c.n_experts + 1 && p->nu == p->list + p->Tmax * c.top_k;
+*/
+
+/* Sizes and offsets for context S and Tmax tokens per call: VIK_OK, or
+   VIK_EARG when a size passes the kernels' limits (S or Tmax zero, Tmax > S,
+   S > VIK_CTX_MAX, an operand above VIK_MAT_MAX elements, an arena above
+   2^40 elements). The logits area holds Tmax rows of vocab. */
+/*@ requires valid: \valid_read(c) && \valid(p);
+    requires cfg: cfg_ok(*c);
+    requires sep: \separated(c, p);
+    assigns *p;
+    ensures code: \result == VIK_OK || \result == VIK_EARG;
+    ensures ok: \result == VIK_OK ==> p->S == S && p->Tmax == Tmax && plan_layout(p, *c);
+*/
+int vik_model_plan(const vik_config *c, uint32_t S, uint32_t Tmax, vik_plan *p);
+
+/*@ predicate layer_ok{L}(vik_layer *ly, vik_config c) =
+      \valid_read(ly) &&
+      \valid_read(ly->attn_norm + (0 .. c.dim - 1)) && bounded_f32(ly->attn_norm, c.dim) &&
+      \valid_read(ly->ffn_norm + (0 .. c.dim - 1)) && bounded_f32(ly->ffn_norm, c.dim) &&
+      wmat_ok(ly->wq, c.n_heads * c.head_dim, c.dim) && wmat_ok(ly->wk, c.n_kv_heads * c.head_dim, c.dim) &&
+      wmat_ok(ly->wv, c.n_kv_heads * c.head_dim, c.dim) && wmat_ok(ly->wo, c.dim, c.n_heads * c.head_dim) &&
+      (c.arch == VIK_ARCH_LLAMA ==>
+         wmat_ok(ly->w1, c.hidden, c.dim) && wmat_ok(ly->w3, c.hidden, c.dim) && wmat_ok(ly->w2, c.dim, c.hidden)) &&
+      (c.arch == VIK_ARCH_MIXTRAL ==>
+         wmat_ok(ly->router, c.n_experts, c.dim) && \valid_read(ly->experts + (0 .. 3 * c.n_experts - 1)) &&
+         \forall integer e; 0 <= e < c.n_experts ==>
+           wmat_ok(ly->experts[3 * e], c.hidden, c.dim) && wmat_ok(ly->experts[3 * e + 1], c.dim, c.hidden) &&
+           wmat_ok(ly->experts[3 * e + 2], c.hidden, c.dim));
+    predicate model_ok{L}(vik_model *m, vik_plan *p) =
+      \valid_read(m) && \valid_read(p) && cfg_ok(m->cfg) &&
+      \valid_read(m->embed + (0 .. m->cfg.vocab * m->cfg.dim - 1)) && bounded_f32(m->embed, m->cfg.vocab * m->cfg.dim) &&
+      \valid_read(m->norm + (0 .. m->cfg.dim - 1)) && bounded_f32(m->norm, m->cfg.dim) &&
+      wmat_ok(m->lm_head, m->cfg.vocab, m->cfg.dim) &&
+      \valid_read(m->layers + (0 .. m->cfg.n_layers - 1)) &&
+      (\forall integer l; 0 <= l < m->cfg.n_layers ==> layer_ok(m->layers + l, m->cfg)) &&
+      \valid_read(m->rope_cos + (0 .. p->S * (m->cfg.head_dim / 2) - 1)) &&
+      \valid_read(m->rope_sin + (0 .. p->S * (m->cfg.head_dim / 2) - 1)) &&
+      (\forall integer i; 0 <= i < p->S * (m->cfg.head_dim / 2) ==>
+         \is_finite(m->rope_cos[i]) && \abs(m->rope_cos[i]) <= 1 && \is_finite(m->rope_sin[i]) && \abs(m->rope_sin[i]) <= 1);
+    // the KV caches hold checked activations only (vik_model_reset zeroes them)
+    predicate cache_ok{L}(float *fa, vik_plan *p) =
+      act_ok(fa + p->kc, p->vc - p->kc) && act_ok(fa + p->vc, p->vc - p->kc);
+    // no weight, table or descriptor lies in the float array a[0 .. n-1]
+    predicate layer_sep{L}(vik_layer *ly, vik_config c, float *a, integer n) =
+      \separated(ly, a + (0 .. n - 1)) &&
+      \separated(ly->attn_norm + (0 .. c.dim - 1), a + (0 .. n - 1)) &&
+      \separated(ly->ffn_norm + (0 .. c.dim - 1), a + (0 .. n - 1)) &&
+      wmat_sep(ly->wq, c.n_heads * c.head_dim, c.dim, a, n) && wmat_sep(ly->wk, c.n_kv_heads * c.head_dim, c.dim, a, n) &&
+      wmat_sep(ly->wv, c.n_kv_heads * c.head_dim, c.dim, a, n) && wmat_sep(ly->wo, c.dim, c.n_heads * c.head_dim, a, n) &&
+      (c.arch == VIK_ARCH_LLAMA ==>
+         wmat_sep(ly->w1, c.hidden, c.dim, a, n) && wmat_sep(ly->w3, c.hidden, c.dim, a, n) &&
+         wmat_sep(ly->w2, c.dim, c.hidden, a, n)) &&
+      (c.arch == VIK_ARCH_MIXTRAL ==>
+         wmat_sep(ly->router, c.n_experts, c.dim, a, n) &&
+         \separated(ly->experts + (0 .. 3 * c.n_experts - 1), a + (0 .. n - 1)) &&
+         \forall integer e; 0 <= e < c.n_experts ==>
+           wmat_sep(ly->experts[3 * e], c.hidden, c.dim, a, n) && wmat_sep(ly->experts[3 * e + 1], c.dim, c.hidden, a, n) &&
+           wmat_sep(ly->experts[3 * e + 2], c.hidden, c.dim, a, n));
+    predicate model_sep{L}(vik_model *m, vik_plan *p, float *a, integer n) =
+      \separated(m, a + (0 .. n - 1)) && \separated(p, a + (0 .. n - 1)) &&
+      \separated(m->embed + (0 .. m->cfg.vocab * m->cfg.dim - 1), a + (0 .. n - 1)) &&
+      \separated(m->norm + (0 .. m->cfg.dim - 1), a + (0 .. n - 1)) &&
+      wmat_sep(m->lm_head, m->cfg.vocab, m->cfg.dim, a, n) &&
+      \separated(m->layers + (0 .. m->cfg.n_layers - 1), a + (0 .. n - 1)) &&
+      (\forall integer l; 0 <= l < m->cfg.n_layers ==> layer_sep(m->layers + l, m->cfg, a, n)) &&
+      \separated(m->rope_cos + (0 .. p->S * (m->cfg.head_dim / 2) - 1), a + (0 .. n - 1)) &&
+      \separated(m->rope_sin + (0 .. p->S * (m->cfg.head_dim / 2) - 1), a + (0 .. n - 1));
+    // no descriptor the pass reads after writing the routing indices u[0 .. n-1]
+    // lies there (the indices are uint32, like the descriptors' sizes and formats)
+    predicate layer_sep_u{L}(vik_layer *ly, vik_config c, uint32_t *u, integer n) =
+      \separated(ly, u + (0 .. n - 1)) &&
+      (c.arch == VIK_ARCH_MIXTRAL ==> \separated(ly->experts + (0 .. 3 * c.n_experts - 1), u + (0 .. n - 1)));
+    predicate model_sep_u{L}(vik_model *m, vik_plan *p, uint32_t *u, integer n) =
+      \separated(m, u + (0 .. n - 1)) && \separated(p, u + (0 .. n - 1)) &&
+      \separated(m->layers + (0 .. m->cfg.n_layers - 1), u + (0 .. n - 1)) &&
+      (\forall integer l; 0 <= l < m->cfg.n_layers ==> layer_sep_u(m->layers + l, m->cfg, u, n));
+*/
+
+/* Zero the KV caches (a fresh sequence). vik_forward checks a layer's
+   cache slices before its attention reads them (a read of 2 G S D floats;
+   the proof does not carry the cache's bound from call to call), so a
+   cache that was not reset gives VIK_ERANGE, never a result from garbage. */
+/*@ requires valid: \valid_read(p) && \valid(fa + (0 .. p->nf - 1));
+    requires plan: p->kc <= p->vc && p->vc + (p->vc - p->kc) <= p->nf;
+    requires sep: \separated(p, fa + (0 .. p->nf - 1));
+    assigns fa[p->kc .. p->vc + (p->vc - p->kc) - 1];
+    ensures cache: cache_ok(fa, p);
+*/
+void vik_model_reset(const vik_model *m, const vik_plan *p, float *fa);
+
+/* Run T tokens at positions pos0 .. pos0 + T - 1 (the cache must hold
+   positions 0 .. pos0 - 1 of the same sequence). logits: [T, vocab] when
+   all_logits, else [vocab] for the last token only. */
+/*@ requires model: model_ok(m, p) && plan_layout(p, m->cfg);
+    requires arena: \valid(fa + (0 .. p->nf - 1)) && \valid(fu + (0 .. p->nu - 1));
+    requires valid: \valid_read(tok + (0 .. T - 1)) && \valid(logits + (0 .. (all_logits ? T : 1) * m->cfg.vocab - 1));
+    requires sep: model_sep(m, p, fa, p->nf) && model_sep(m, p, logits, (all_logits ? T : 1) * m->cfg.vocab) &&
+                  model_sep_u(m, p, fu, p->nu) &&
+                  \separated(fa + (0 .. p->nf - 1), fu + (0 .. p->nu - 1), logits + (0 .. (all_logits ? T : 1) * m->cfg.vocab - 1),
+                             tok + (0 .. T - 1));
+    assigns fa[0 .. p->nf - 1], fu[0 .. p->nu - 1], logits[0 .. (all_logits ? T : 1) * m->cfg.vocab - 1], __fc_errno;
+    ensures code: \result == VIK_OK || \result == VIK_ETOKEN || \result == VIK_ECTX || \result == VIK_EARG ||
+                  \result == VIK_ERANGE || \result == VIK_EDOMAIN;
+    ensures token: (\exists integer t; 0 <= t < T && tok[t] >= m->cfg.vocab) ==> \result == VIK_ETOKEN || \result == VIK_EARG;
+*/
+int vik_forward(const vik_model *m, const vik_plan *p, float *fa, uint32_t *fu, const uint32_t *tok, uint32_t T,
+                uint32_t pos0, float *logits, int all_logits);
+
+/* A message for a return code of vik_forward. */
+/*@ assigns \nothing;
+    ensures valid: \valid_read(\result);
+*/
+const char *vik_model_strerror(int code);
+
+#endif
