@@ -10,7 +10,7 @@ B       := build
 
 KSRC := $(wildcard kernels/*.c)
 KOBJ := $(KSRC:%.c=$(B)/%.o)
-HLIB := $(B)/harness/npy.o $(B)/harness/rope_table.o $(B)/harness/model_load.o
+HLIB := $(B)/harness/npy.o $(B)/harness/rope_table.o $(B)/harness/model_load.o $(B)/harness/model.o
 TSRC := $(wildcard tests/test_*.c)
 TBIN := $(TSRC:tests/%.c=$(B)/tests/%)
 
@@ -77,14 +77,14 @@ $(A)/%.o: %.c $(HDRS)
 $(A)/libvik.a: $(KSRC:%.c=$(A)/%.o)
 	rm -f $@ && ar rcs $@ $^
 
-$(A)/vik-ref: $(A)/harness/vik_ref.o $(A)/harness/npy.o $(A)/harness/rope_table.o $(A)/harness/model_load.o $(A)/libvik.a
+$(A)/vik-ref: $(A)/harness/vik_ref.o $(A)/harness/npy.o $(A)/harness/rope_table.o $(A)/harness/model_load.o $(A)/harness/model.o $(A)/libvik.a
 	$(CC) $(ASANFLAGS) $^ -o $@ -lm
 
 $(A)/harness/vik.o: CPPFLAGS += -DVIK_MODEL_DIR='"$(CURDIR)/models/moe-bytes-mxfp4"'
-$(A)/vik: $(A)/harness/vik.o $(A)/harness/npy.o $(A)/harness/rope_table.o $(A)/harness/model_load.o $(A)/libvik.a
+$(A)/vik: $(A)/harness/vik.o $(A)/harness/npy.o $(A)/harness/rope_table.o $(A)/harness/model_load.o $(A)/harness/model.o $(A)/libvik.a
 	$(CC) $(ASANFLAGS) $^ -o $@ -lm
 
-$(A)/tests/%: $(A)/tests/%.o $(A)/harness/npy.o $(A)/harness/rope_table.o $(A)/harness/model_load.o $(A)/libvik.a
+$(A)/tests/%: $(A)/tests/%.o $(A)/harness/npy.o $(A)/harness/rope_table.o $(A)/harness/model_load.o $(A)/harness/model.o $(A)/libvik.a
 	$(CC) $(ASANFLAGS) $^ -o $@ -lpthread -lm
 
 test-asan: $(ATBIN) $(A)/vik-ref $(A)/vik
@@ -126,10 +126,10 @@ bench: $(B)/bench_formats $(B)/bench_linear $(B)/bench_nn $(B)/bench_moe $(B)/be
 	$(B)/bench_moe
 	$(B)/bench_model
 
-# the whole model: kernels plus the harness loader and RoPE tables
-$(B)/bench_model: $(KSRC) bench/bench_model.c harness/model_load.c harness/rope_table.c $(HDRS) bench/bench.h
+# the whole model: kernels plus the forward pass, the harness loader and RoPE tables
+$(B)/bench_model: $(KSRC) bench/bench_model.c harness/model.c harness/model_load.c harness/rope_table.c $(HDRS) bench/bench.h
 	@mkdir -p $(B)
-	$(CC) $(CPPFLAGS) $(BENCHFLAGS) $(KSRC) harness/model_load.c harness/rope_table.c bench/bench_model.c -o $@ -lm
+	$(CC) $(CPPFLAGS) $(BENCHFLAGS) $(KSRC) harness/model.c harness/model_load.c harness/rope_table.c bench/bench_model.c -o $@ -lm
 
 $(B)/bench_%: $(KSRC) bench/bench_%.c $(wildcard kernels/*.h spec/*.h bench/*.h tests/bits.h)
 	@mkdir -p $(B)

@@ -30,7 +30,9 @@ kern=""
 harn=""
 for f in "$@"; do
     case "$f" in
-    kernels/*) kern="$kern $f" ;;
+    # harness/model.c is kernel code whose proof is not finished (README):
+    # its index products are bounded the same way, by plan_layout's limits
+    kernels/* | harness/model.c) kern="$kern $f" ;;
     *) harn="$harn $f" ;;
     esac
 done

@@ -14,7 +14,7 @@
 
    Exit status: 0; 2 usage; 3..8 a load error (harness/model_load.h:
    3 I/O, 4 safetensors format, 5 config, 6 missing/ill-shaped tensor,
-   7 weight out of bounds, 8 memory); 9 an inference error (kernels/model.h
+   7 weight out of bounds, 8 memory); 9 an inference error (harness/model.h
    codes, e.g. an activation out of the proven range). */
 #define _POSIX_C_SOURCE 200809L
 #include "config.h"

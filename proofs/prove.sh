@@ -67,9 +67,10 @@ lane_b() {
   wp_run split.log kernels/formats.c -wp-fct $SPLIT -wp-prover z3wp -wp-timeout 10 -wp-auto wp:range
   wp_run moesplit.log kernels/moe.c -wp-fct $MOESPLIT -wp-split -wp-prop=-@lemma -wp-prover z3wp,cvc5,gappa -wp-timeout 40
   wp_run attnsplit.log kernels/attn.c -wp-fct inv_sqrt -wp-split -wp-prop=-@lemma -wp-prover z3wp,cvc5,gappa -wp-timeout 40
-  # the forward pass (branch model)
+  # the forward pass's pieces: weight matrices, SwiGLU, the range checks,
+  # the MoE grouping and combine (vik_moe_group's slowest goal: 37 s alone).
+  # The pass itself (harness/model.c) is not yet in kernels/: see README.
   wp_run ffn.log kernels/ffn.c -wp-prop=-@lemma -wp-prover z3wp,cvc5,gappa -wp-timeout 90
-  wp_run model.log kernels/model.c -wp-prop=-@lemma -wp-prover z3wp,cvc5,gappa -wp-timeout 40
 }
 lane_a & pa=$!
 lane_b & pb=$!
@@ -77,7 +78,7 @@ wait $pa; wait $pb
 # lemmas of spec/: the grid lemmas are proved by a case split over the exponent
 wp_run lemma.log "$(ls kernels/*.c)" -wp-prop=@lemma -wp-prover z3wp,cvc5 -wp-auto wp:range
 [ -e $B/failed ] && fail=1
-RUNS="formats split mx linear nn nnsplit moe moesplit attn attnsplit json safetensors config ffn model lemma"
+RUNS="formats split mx linear nn nnsplit moe moesplit attn attnsplit json safetensors config ffn lemma"
 for r in $RUNS; do
   [ -s $B/$r.log ] || { echo "prove: run $r left no log"; fail=1; continue; }
   cat $B/$r.log >> $B/report.txt
@@ -85,7 +86,7 @@ done
 # every kernels/*.c must have had its own run (the lemma run parses them all)
 for f in kernels/*.c; do
   cat $B/formats.log $B/mx.log $B/linear.log $B/nn.log $B/moe.log $B/attn.log $B/json.log \
-    $B/safetensors.log $B/config.log $B/ffn.log $B/model.log | grep -q "Parsing $f" ||
+    $B/safetensors.log $B/config.log $B/ffn.log | grep -q "Parsing $f" ||
     { echo "prove: $f is in no run of proofs/prove.sh"; fail=1; }
 done
 python3 proofs/ledger.py $B/report.txt verified/ledger.txt || fail=1

@@ -14,7 +14,7 @@
 # Run from anywhere; works in the repo root. Exit status 0 iff nothing failed.
 cd "$(dirname "$0")/.." || exit 2
 BASE="-std=c99 -Wall -Wextra -ffp-contract=off -Ikernels -Ispec -Iharness"
-SRC="kernels/*.c harness/vik_ref.c harness/npy.c harness/rope_table.c harness/model_load.c"
+SRC="kernels/*.c harness/vik_ref.c harness/npy.c harness/rope_table.c harness/model_load.c harness/model.c"
 work=$(mktemp -d /tmp/vik-determinism-XXXXXX) || exit 2
 trap 'rm -rf "$work"' EXIT
 failed=0
