@@ -17,7 +17,8 @@
    and once per model: vik-ref on the model folder writes
    promptj_greedy_ids.npy byte-identical to the reference file and
    promptj_logits64.npy (float32) bit-equal to the prefill above; a token id >= vocab is refused with VIK_ETOKEN and a
-   position past the context with VIK_ECTX.
+   position past the context with VIK_ECTX, zero or too many tokens with VIK_EARG, and NaN in a cache that
+   was not reset with VIK_ERANGE and untouched logits.
 
    The tolerance. Not derived from proven bounds: the kernels' proven
    contracts are about the absence of runtime errors and ranges, and the
@@ -79,6 +80,29 @@ typedef struct {
 static int run(runner *r, const uint32_t *tok, uint32_t T, uint32_t pos0, float *logits, int all)
 {
     return vik_forward(&r->L.m, &r->L.plan, r->fa, r->fu, tok, T, pos0, logits, all);
+}
+
+/* A cache that was not reset: NaN at fa[at] (a position the run does not
+   write, in the first layer's K slice or the last layer's V slice) stops the pass with VIK_ERANGE when that layer's
+   attention is reached, and the logits are left as they were. */
+static void bad_cache(runner *r, const char *model, float *row, size_t at, const char *which)
+{
+    char desc[256];
+    uint32_t tok[2] = {1, 2}, V = r->L.m.cfg.vocab, i, kept = 1;
+    int rc;
+    vik_model_reset(&r->L.m, &r->L.plan, r->fa);
+    r->fa[at] = NAN;
+    for (i = 0; i < V; i++)
+        row[i] = 7.0f;
+    rc = run(r, tok, 2, 0, row, 0);
+    for (i = 0; i < V; i++)
+        if (row[i] != 7.0f)
+            kept = 0;
+    snprintf(desc, sizeof desc, "%s: NaN in a cache not reset (%s slice) gives VIK_ERANGE, logits untouched", model,
+             which);
+    check_msg(rc == VIK_ERANGE && kept, desc, "rc %d (%s), logits %s", rc, vik_model_strerror(rc),
+              kept ? "untouched" : "written");
+    vik_model_reset(&r->L.m, &r->L.plan, r->fa);
 }
 
 static void one_prompt(runner *r, const char *dir, const char *model, int j)
@@ -288,6 +312,11 @@ static void one_model(const char *model)
         check(run(&r, bad, 2, r.L.plan.S - 1, row, 0) == VIK_ECTX, desc);
         snprintf(desc, sizeof desc, "%s: zero tokens refused (VIK_EARG)", model);
         check(run(&r, bad, 0, 0, row, 0) == VIK_EARG, desc);
+        snprintf(desc, sizeof desc, "%s: more tokens than planned (Tmax + 1) refused (VIK_EARG)", model);
+        check(run(&r, bad, r.L.plan.Tmax + 1, 0, row, 0) == VIK_EARG, desc);
+        /* position S - 1 of head 0 (position 0 is overwritten by the run) */
+        bad_cache(&r, model, row, (size_t)r.L.plan.kc + (size_t)(r.L.plan.S - 1) * r.L.m.cfg.head_dim, "K");
+        bad_cache(&r, model, row, (size_t)r.L.plan.vc + (size_t)(r.L.plan.vc - r.L.plan.kc) - 1, "V");
         free(row);
     }
     free(r.arena);
