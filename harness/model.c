@@ -85,7 +85,7 @@ void vik_model_reset(const vik_model *m, const vik_plan *p, float *fa) {
   uint64_t i, n = 2u * (p->vc - p->kc);
   (void)m;
   /*@ loop invariant bounds: 0 <= i <= n;
-      loop invariant zero: \forall integer q; 0 <= q < i ==> fa[p->kc + q] == 0;
+      loop invariant zero: \forall integer q; p->kc <= q < p->kc + i ==> fa[q] == 0;
       loop assigns i, fa[p->kc .. p->vc + (p->vc - p->kc) - 1];
       loop variant n - i;
   */
@@ -129,16 +129,22 @@ static int norm_rows(float *y, const float *x, const float *w, uint32_t T, uint3
 */
 static int rope_rows(float *x, uint32_t T, uint32_t H, uint32_t D, uint32_t pos0, uint32_t S, const float *c,
                      const float *s) {
-  uint32_t t, hd = D / 2u;
+  uint32_t t, hd = D / 2u, hdd = H * D, xo = 0u, r = pos0 * hd;
   (void)S;                                 /* only the contract uses it */
+  //@ assert assoc: T * H * D == T * hdd && pos0 * hd <= S * hd;
+  /* offsets advance by rows (xo = t H D, r = (pos0 + t) D/2), as in transpose */
   /*@ loop invariant bounds: 0 <= t <= T;
-      loop assigns t, x[0 .. T * H * D - 1];
+      loop invariant xo: xo == t * hdd;
+      loop invariant r: r == (pos0 + t) * hd;
+      loop assigns t, xo, r, x[0 .. T * H * D - 1];
       loop variant T - t;
   */
   for (t = 0u; t < T; t++) {
-    uint32_t r = (pos0 + t) * hd;
-    if (vik_act_ok(x + t * H * D, H * D) != VIK_OK) return VIK_ERANGE;
-    vik_rope(x + t * H * D, H, D, c + r, s + r, 1);
+    //@ assert t1: (t + 1) * hdd <= T * hdd && (pos0 + t + 1) * hd <= S * hd;
+    if (vik_act_ok(x + xo, hdd) != VIK_OK) return VIK_ERANGE;
+    vik_rope(x + xo, H, D, c + r, s + r, 1);
+    xo += hdd;
+    r += hd;
   }
   return vik_act_ok(x, T * H * D);
 }
@@ -201,7 +207,9 @@ static void to_cache(float *cache, const float *kv, uint32_t T, uint32_t G, uint
   */
   for (t = 0u; t < T; t++) {
     uint32_t co = (pos0 + t) * D;
-    //@ assert t1: (t + 1) * (G * D) <= T * (G * D) && (pos0 + t + 1) * D <= S * D;
+    //@ assert t1: (t + 1) * (G * D) <= T * (G * D);
+    //@ assert t2: pos0 + t + 1 <= S;
+    //@ assert t3: (pos0 + t + 1) * D <= S * D;
     /*@ loop invariant bounds: 0 <= g <= G;
         loop invariant ko: ko == t * (G * D) + g * D;
         loop invariant co: co == g * (S * D) + (pos0 + t) * D;

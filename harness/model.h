@@ -77,22 +77,27 @@ typedef struct {
       T * c.top_k * c.dim <= VIK_MAT_MAX && T * c.n_experts <= VIK_MAT_MAX &&
       c.hidden * c.dim <= VIK_MAT_MAX && c.vocab * c.dim <= VIK_MAT_MAX &&
       c.n_heads * c.head_dim * c.dim <= VIK_MAT_MAX;
-    predicate plan_layout{L}(vik_plan *p, vik_config c) =
-      plan_sizes(c, p->S, p->Tmax) &&
+    predicate plan_cache{L}(vik_plan *p, vik_config c) =
       p->kc == 0 && p->vc == p->kc + c.n_layers * (c.n_kv_heads * p->S * c.head_dim) &&
-      p->x == p->vc + (p->vc - p->kc) &&
+      p->x == p->vc + (p->vc - p->kc);
+    predicate plan_acts{L}(vik_plan *p, vik_config c) =
       p->xb == p->x + p->Tmax * c.dim && p->qt == p->xb + p->Tmax * c.dim &&
       p->kt == p->qt + p->Tmax * c.n_heads * c.head_dim && p->vt == p->kt + p->Tmax * c.n_kv_heads * c.head_dim &&
       p->qh == p->vt + p->Tmax * c.n_kv_heads * c.head_dim && p->ah == p->qh + p->Tmax * c.n_heads * c.head_dim &&
       p->att == p->ah + p->Tmax * c.n_heads * c.head_dim && p->ff == p->att + p->Tmax * c.n_heads * c.head_dim &&
-      p->h1 == p->ff + p->Tmax * c.dim && p->h3 == p->h1 + p->Tmax * c.hidden &&
+      p->h1 == p->ff + p->Tmax * c.dim;
+    predicate plan_ffn{L}(vik_plan *p, vik_config c) =
+      p->h3 == p->h1 + p->Tmax * c.hidden &&
       p->xg == p->h3 + p->Tmax * c.hidden && p->yg == p->xg + p->Tmax * c.dim &&
       p->eo == p->yg + p->Tmax * c.dim && p->rl == p->eo + p->Tmax * c.top_k * c.dim &&
       p->score == p->rl + p->Tmax * c.n_experts && p->wts == p->score + c.n_experts &&
       p->aw == p->wts + p->Tmax * c.top_k && p->logits == p->aw + p->S &&
-      p->nf == p->logits + p->Tmax * c.vocab && p->nf <= 0x10000000000 &&
+      p->nf == p->logits + p->Tmax * c.vocab && p->nf <= 0x10000000000;
+    predicate plan_route{L}(vik_plan *p, vik_config c) =
       p->idx == 0 && p->off == p->Tmax * c.top_k &&
       p->list == p->off + c.n_experts + 1 && p->nu == p->list + p->Tmax * c.top_k;
+    predicate plan_layout{L}(vik_plan *p, vik_config c) =
+      plan_sizes(c, p->S, p->Tmax) && plan_cache(p, c) && plan_acts(p, c) && plan_ffn(p, c) && plan_route(p, c);
 */
 
 /* Sizes and offsets for context S and Tmax tokens per call: VIK_OK, or
@@ -104,7 +109,12 @@ typedef struct {
     requires sep: \separated(c, p);
     assigns *p;
     ensures code: \result == VIK_OK || \result == VIK_EARG;
-    ensures ok: \result == VIK_OK ==> p->S == S && p->Tmax == Tmax && plan_layout(p, *c);
+    ensures ok: \result == VIK_OK ==> p->S == S && p->Tmax == Tmax && plan_sizes(*c, S, Tmax);
+    // plan_layout(p, *c), in its parts (one goal each)
+    ensures cache: \result == VIK_OK ==> plan_cache(p, *c);
+    ensures acts: \result == VIK_OK ==> plan_acts(p, *c);
+    ensures ffn: \result == VIK_OK ==> plan_ffn(p, *c);
+    ensures route: \result == VIK_OK ==> plan_route(p, *c);
 */
 int vik_model_plan(const vik_config *c, uint32_t S, uint32_t Tmax, vik_plan *p);
 
@@ -132,9 +142,6 @@ int vik_model_plan(const vik_config *c, uint32_t S, uint32_t Tmax, vik_plan *p);
       \valid_read(m->rope_sin + (0 .. p->S * (m->cfg.head_dim / 2) - 1)) &&
       (\forall integer i; 0 <= i < p->S * (m->cfg.head_dim / 2) ==>
          \is_finite(m->rope_cos[i]) && \abs(m->rope_cos[i]) <= 1 && \is_finite(m->rope_sin[i]) && \abs(m->rope_sin[i]) <= 1);
-    // the KV caches hold checked activations only (vik_model_reset zeroes them)
-    predicate cache_ok{L}(float *fa, vik_plan *p) =
-      act_ok(fa + p->kc, p->vc - p->kc) && act_ok(fa + p->vc, p->vc - p->kc);
     // no weight, table or descriptor lies in the float array a[0 .. n-1]
     predicate layer_sep{L}(vik_layer *ly, vik_config c, float *a, integer n) =
       \separated(ly, a + (0 .. n - 1)) &&
@@ -179,7 +186,7 @@ int vik_model_plan(const vik_config *c, uint32_t S, uint32_t Tmax, vik_plan *p);
     requires plan: p->kc <= p->vc && p->vc + (p->vc - p->kc) <= p->nf;
     requires sep: \separated(p, fa + (0 .. p->nf - 1));
     assigns fa[p->kc .. p->vc + (p->vc - p->kc) - 1];
-    ensures cache: cache_ok(fa, p);
+    ensures zero: \forall integer q; p->kc <= q < p->vc + (p->vc - p->kc) ==> fa[q] == 0;
 */
 void vik_model_reset(const vik_model *m, const vik_plan *p, float *fa);
 
