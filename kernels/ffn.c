@@ -161,6 +161,13 @@ int vik_moe_group(uint32_t *off, uint32_t *list, const uint32_t *idx, uint32_t E
     pos += j;
     off[e + 1u] = pos;
     //@ assert e1: e + 1 <= E && off[e + 1] == pos && \forall integer q; 0 <= q <= e ==> off[q] == \at(off[q], LoopCurrent);
+    /* the earlier groups' order after the write of off[e + 1]: first with
+       the offsets of the loop's start (the write did not touch list), then
+       with the current ones (e1); in one step it took 50 s alone and timed
+       out at 90 s beside the other lane (the same split for old_m2 took
+       60 s, slower than old_m2 in one step) */
+    /*@ assert old_o2a: \forall integer q, r; 0 <= q < e && \at(off[q], LoopCurrent) <= r && r + 1 < \at(off[q + 1], LoopCurrent) ==>
+                          list[r] < list[r + 1]; */
     //@ assert old_m2: \forall integer q, r; 0 <= q < e && off[q] <= r < off[q + 1] ==> idx[list[r]] == q;
     //@ assert old_o2: \forall integer q, r; 0 <= q < e && off[q] <= r && r + 1 < off[q + 1] ==> list[r] < list[r + 1];
     //@ assert new_m2: \forall integer r; off[e] <= r < off[e + 1] ==> idx[list[r]] == e;
