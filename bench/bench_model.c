@@ -25,15 +25,6 @@ static const char PROMPT[] =
     "def peek(self):\n        if self.pos < len(self.text):\n            return self.text[self.pos]\n        "
     "return None\n\n    def next(self):\n        c = self.peek()\n";
 
-static uint32_t argmax(const float *x, uint32_t n)
-{
-    uint32_t i, b = 0;
-    for (i = 1; i < n; i++)
-        if (x[i] > x[b])
-            b = i;
-    return b;
-}
-
 static int bench(const char *dir, const char *label)
 {
     char err[1024];
@@ -65,7 +56,7 @@ static int bench(const char *dir, const char *label)
         rc = vik_forward(&L.m, &L.plan, fa, fu, tok, T, 0, lg, 0);
         t1 = now();
         for (t = T; rc == VIK_OK && t < ctx; t++) {
-            tok[t] = argmax(lg, V);
+            tok[t] = vik_argmax(lg, V);
             rc = vik_forward(&L.m, &L.plan, fa, fu, tok + t, 1, t, lg, 0);
         }
         t2 = now();

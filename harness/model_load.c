@@ -448,3 +448,12 @@ int vik_load(const char *dir, uint32_t ctx, uint32_t tmax, vik_loaded *out, char
     *out = L;
     return VIK_LOAD_OK;
 }
+
+uint32_t vik_argmax(const float *x, uint32_t n)
+{
+    uint32_t i, b = 0;
+    for (i = 1; i < n; i++)
+        if (x[i] > x[b])
+            b = i;
+    return b;
+}

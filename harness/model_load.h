@@ -61,4 +61,8 @@ const char *vik_dtype_name(uint32_t dt);
    uint32; *fa and *fu point into it. NULL when out of memory. */
 void *vik_arena_alloc(const vik_plan *p, float **fa, uint32_t **fu);
 
+/* The greedy choice: the index of the largest of x[0 .. n-1], the lowest
+   index on ties (as torch.argmax); n >= 1. */
+uint32_t vik_argmax(const float *x, uint32_t n);
+
 #endif

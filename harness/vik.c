@@ -80,15 +80,6 @@ static uint64_t rng_next(uint64_t *s)
 
 static float rng_f32(uint64_t *s) { return (float)(rng_next(s) >> 40) / 16777216.0f; }
 
-static uint32_t argmax(const float *x, uint32_t n)
-{
-    uint32_t i, b = 0;
-    for (i = 1; i < n; i++)
-        if (x[i] > x[b])
-            b = i;
-    return b;
-}
-
 typedef struct {
     float p;
     uint32_t i;
@@ -107,7 +98,7 @@ static int cmp_desc(const void *a, const void *b)
 static uint32_t sample(const float *logits, uint32_t n, float temp, float top_p, uint64_t *rng, prob_idx *buf)
 {
     uint32_t i, keep;
-    float mx = logits[argmax(logits, n)], sum = 0, cum = 0, r;
+    float mx = logits[vik_argmax(logits, n)], sum = 0, cum = 0, r;
     for (i = 0; i < n; i++) {
         buf[i].p = expf((logits[i] - mx) / temp);
         buf[i].i = i;
@@ -270,7 +261,7 @@ static int cmd_run(int argc, char **argv)
     rc = vik_forward(&L.m, &L.plan, fa, fu, tok, T, 0, logits, 0);
     t1 = now();
     for (t = T; rc == VIK_OK && t < ctx; t++) {
-        tok[t] = temp == 0 ? argmax(logits, V) : sample(logits, V, temp, top_p, &rng, buf);
+        tok[t] = temp == 0 ? vik_argmax(logits, V) : sample(logits, V, temp, top_p, &rng, buf);
         print_tok(tok[t]);
         if (t + 1 < ctx)
             rc = vik_forward(&L.m, &L.plan, fa, fu, tok + t, 1, t, logits, 0);

@@ -1694,12 +1694,7 @@ static int run_model(const char *dir, const char *out)
         vik_model_reset(&L.m, &L.plan, fa);
         frc = vik_forward(&L.m, &L.plan, fa, fu, tok, T, 0, lg, 1);
         for (t = T; frc == VIK_OK && t < N; t++) {
-            const float *row = t == T ? lg + (size_t)(T - 1) * V : lg;
-            uint32_t i, b = 0;
-            for (i = 1; i < V; i++)
-                if (row[i] > row[b])
-                    b = i;
-            tok[t] = b;
+            tok[t] = vik_argmax(t == T ? lg + (size_t)(T - 1) * V : lg, V);
             if (t + 1 < N) {
                 /* decode into lg's first row: the prefill rows are written out first */
                 if (t == T) {

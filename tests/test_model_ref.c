@@ -61,15 +61,6 @@ static int load_npy(const char *dir, const char *name, int dtype, npy_array *a)
     return 1;
 }
 
-static uint32_t argmax(const float *x, uint32_t n)
-{
-    uint32_t i, b = 0;
-    for (i = 1; i < n; i++)
-        if (x[i] > x[b])
-            b = i;
-    return b;
-}
-
 typedef struct {
     vik_loaded L;
     float *fa;
@@ -188,7 +179,7 @@ static void one_prompt(runner *r, const char *dir, const char *model, int j)
     vik_model_reset(&r->L.m, &r->L.plan, r->fa);
     rc = run(r, tok, T, 0, row, 0);
     for (t = T; t < N && rc == VIK_OK; t++) {
-        tok[t] = argmax(row, V);
+        tok[t] = vik_argmax(row, V);
         if (tok[t] != (uint32_t)((const int32_t *)greedy.data)[t] && gmatch) {
             gmatch = 0;
             first_bad = t;
