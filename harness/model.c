@@ -188,9 +188,9 @@ static void transpose(float *dst, const float *src, uint32_t A, uint32_t B, uint
   }
 }
 
-/* Rows t of kv [T, G, D] into the cache [G, S, D] at positions pos0 + t;
-   the cache keeps holding checked activations only. Offsets advance by
-   rows, as in transpose. */
+/* Rows t of kv [T, G, D] into the cache [G, S, D] at positions pos0 + t
+   (a plain copy: attn_half checks the cache slices before attention reads
+   them). Offsets advance by rows, as in transpose. */
 /*@ requires dims: 1 <= T && 1 <= G && 1 <= D && pos0 + T <= S && G * S * D <= VIK_MAT_MAX && T * G * D <= VIK_MAT_MAX;
     requires valid: \valid_read(kv + (0 .. T * G * D - 1)) && \valid(cache + (0 .. G * S * D - 1));
     requires sep: \separated(cache + (0 .. G * S * D - 1), kv + (0 .. T * G * D - 1));
