@@ -15,75 +15,137 @@ const char *vik_model_strerror(int code) {
   }
 }
 
-int vik_model_plan(const vik_config *c, uint32_t S, uint32_t Tmax, vik_plan *p) {
-  uint64_t L = c->n_layers, H = c->n_heads, G = c->n_kv_heads, D = c->head_dim, d = c->dim, hid = c->hidden;
-  uint64_t V = c->vocab, E = c->n_experts, K = c->top_k, T = Tmax, o = 0u, cache;
+/* a b c when it is at most VIK_MAT_MAX, else VIK_MAT_MAX + 1. No step
+   wraps (a b < 2^64; then a b <= 2^30 and c < 2^32), so after a check
+   against VIK_MAT_MAX the caller holds the product as a plain integer: the
+   provers could not remove the wrap-around of products formed inline. */
+/*@ assigns \nothing;
+    ensures prod: \result <= VIK_MAT_MAX ==> \result == a * b * c;
+*/
+static uint64_t prod3(uint32_t a, uint32_t b, uint32_t c) {
+  uint64_t ab = (uint64_t)a * b, r;
+  //@ assert ab: ab == a * b;
+  if (ab > VIK_MAT_MAX) return c == 0u ? 0u : (uint64_t)VIK_MAT_MAX + 1u;
+  r = ab * c;
+  //@ assert r: r == a * b * c;
+  return r <= VIK_MAT_MAX ? r : (uint64_t)VIK_MAT_MAX + 1u;
+}
+
+/* L g without wrap-around (L <= 2^10, g <= 2^30), in a context of its own. */
+/*@ requires L: L <= VIK_CFG_LAYERS_MAX;
+    requires g: g <= VIK_MAT_MAX;
+    assigns \nothing;
+    ensures prod: \result == L * g && \result <= 0x10000000000;
+*/
+static uint64_t times(uint32_t L, uint64_t g) {
+  //@ assert le: L * g <= 1024 * g <= 1024 * 0x40000000;
+  return (uint64_t)L * g;
+}
+
+/* a + b for offsets below 2^50 (the arena is at most 2^42 elements), so
+   that the layout's sums are plain integers for the provers. */
+/*@ requires a <= 0x4000000000000 && b <= 0x4000000000000;
+    assigns \nothing;
+    ensures sum: \result == a + b;
+*/
+static uint64_t add(uint64_t a, uint64_t b) { return a + b; }
+
+/* The layout (plan_cache .. plan_route) from the sizes of its regions, in
+   a context of its own: with the config's products beside them, the
+   provers timed out on the stores (verified/NOTES.md). */
+/*@ requires valid: \valid(p);
+    requires sizes: cache <= 0x10000000000 && S <= VIK_CTX_MAX && E <= VIK_MAT_MAX &&
+                    td <= VIK_MAT_MAX && thd <= VIK_MAT_MAX && tgd <= VIK_MAT_MAX && th <= VIK_MAT_MAX &&
+                    tkd <= VIK_MAT_MAX && te <= VIK_MAT_MAX && tk <= VIK_MAT_MAX && tv <= VIK_MAT_MAX;
+    assigns *p;
+    ensures dims: p->S == S && p->Tmax == T;
+    ensures cache: p->kc == 0 && p->vc == cache && p->x == p->vc + (p->vc - p->kc);
+    ensures acts: p->xb == p->x + td && p->qt == p->xb + td && p->kt == p->qt + thd && p->vt == p->kt + tgd &&
+                  p->qh == p->vt + tgd && p->ah == p->qh + thd && p->att == p->ah + thd && p->ff == p->att + thd &&
+                  p->h1 == p->ff + td;
+    ensures ffn: p->h3 == p->h1 + th && p->xg == p->h3 + th && p->yg == p->xg + td && p->eo == p->yg + td &&
+                 p->rl == p->eo + tkd && p->score == p->rl + te && p->wts == p->score + E && p->aw == p->wts + tk &&
+                 p->logits == p->aw + S && p->nf == p->logits + tv;
+    ensures route: p->idx == 0 && p->off == tk && p->list == p->off + E + 1 && p->nu == p->list + tk;
+*/
+static void lay_out(vik_plan *p, uint32_t S, uint32_t T, uint64_t cache, uint64_t td, uint64_t thd, uint64_t tgd,
+                    uint64_t th, uint64_t tkd, uint64_t te, uint64_t E, uint64_t tk, uint64_t tv) {
   p->S = S;
-  p->Tmax = Tmax;
-  p->nf = p->nu = 0u;
-  p->kc = p->vc = p->x = p->xb = p->qt = p->kt = p->vt = p->qh = p->ah = p->ff = p->att = 0u;
-  p->h1 = p->h3 = p->xg = p->yg = p->eo = p->rl = p->score = p->wts = p->aw = p->logits = 0u;
-  p->idx = p->off = p->list = 0u;
-  if (S == 0u || Tmax == 0u || Tmax > S || S > VIK_CTX_MAX) return VIK_EARG;
-  if (G * S * D > VIK_MAT_MAX || H * T * D > VIK_MAT_MAX || T * d > VIK_MAT_MAX || T * hid > VIK_MAT_MAX ||
-      T * V > VIK_MAT_MAX || T * K * d > VIK_MAT_MAX || T * E > VIK_MAT_MAX || hid * d > VIK_MAT_MAX ||
-      V * d > VIK_MAT_MAX || H * D * d > VIK_MAT_MAX)
-    return VIK_EARG;
-  cache = L * G * S * D;                   /* <= 2^10 2^30 */
-  p->kc = o;
-  o += cache;
-  p->vc = o;
-  o += cache;
-  p->x = o;
-  o += T * d;
-  p->xb = o;
-  o += T * d;
-  p->qt = o;
-  o += T * H * D;
-  p->kt = o;
-  o += T * G * D;
-  p->vt = o;
-  o += T * G * D;
-  p->qh = o;
-  o += T * H * D;
-  p->ah = o;
-  o += T * H * D;
-  p->att = o;
-  o += T * H * D;
-  p->ff = o;
-  o += T * d;
-  p->h1 = o;
-  o += T * hid;
-  p->h3 = o;
-  o += T * hid;
-  p->xg = o;
-  o += T * d;
-  p->yg = o;
-  o += T * d;
-  p->eo = o;
-  o += T * K * d;
-  p->rl = o;
-  o += T * E;
-  p->score = o;
-  o += E;
-  p->wts = o;
-  o += T * K;
-  p->aw = o;
-  o += S;
-  p->logits = o;
-  o += T * V;
-  p->nf = o;
+  p->Tmax = T;
+  p->kc = 0u;
+  p->vc = cache;
+  p->x = add(p->vc, cache);
+  p->xb = add(p->x, td);
+  p->qt = add(p->xb, td);
+  p->kt = add(p->qt, thd);
+  p->vt = add(p->kt, tgd);
+  p->qh = add(p->vt, tgd);
+  p->ah = add(p->qh, thd);
+  p->att = add(p->ah, thd);
+  p->ff = add(p->att, thd);
+  p->h1 = add(p->ff, td);
+  p->h3 = add(p->h1, th);
+  p->xg = add(p->h3, th);
+  p->yg = add(p->xg, td);
+  p->eo = add(p->yg, td);
+  p->rl = add(p->eo, tkd);
+  p->score = add(p->rl, te);
+  p->wts = add(p->score, E);
+  p->aw = add(p->wts, tk);
+  p->logits = add(p->aw, S);
+  p->nf = add(p->logits, tv);
   p->idx = 0u;
-  p->off = T * K;
-  p->list = T * K + E + 1u;
-  p->nu = 2u * T * K + E + 1u;
-  if (p->nf > 0x10000000000ull) return VIK_EARG;
+  p->off = tk;
+  p->list = add(add(tk, E), 1u);
+  p->nu = add(p->list, tk);
+}
+
+/* An empty plan (every offset 0) on a refusal: a store kept off the path
+   that proves the layout (with it there, the layout's goals timed out). */
+/*@ requires valid: \valid(p);
+    assigns *p;
+    ensures code: \result == VIK_EARG;
+*/
+static int refuse(vik_plan *p, uint32_t S, uint32_t Tmax) {
+  const vik_plan none = {S, Tmax, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u,
+                         0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u};
+  *p = none;
+  return VIK_EARG;
+}
+
+int vik_model_plan(const vik_config *c, uint32_t S, uint32_t Tmax, vik_plan *p) {
+  uint32_t L, H, G, D, d, hid, V, E, K, T = Tmax;
+  uint64_t gsd, thd, tgd, td, th, tv, tkd, te, hd, vd, hdd, tk;
+  if (!c || !p) return VIK_EARG;            /* an embedder's bug: refused, not a crash */
+  L = c->n_layers, H = c->n_heads, G = c->n_kv_heads, D = c->head_dim, d = c->dim, hid = c->hidden;
+  V = c->vocab, E = c->n_experts, K = c->top_k;
+  if (S == 0u || Tmax == 0u || Tmax > S || S > VIK_CTX_MAX) return refuse(p, S, Tmax);
+  gsd = prod3(G, S, D);
+  thd = prod3(T, H, D);
+  tgd = prod3(T, G, D);
+  td = prod3(T, d, 1u);
+  th = prod3(T, hid, 1u);
+  tv = prod3(T, V, 1u);
+  tkd = prod3(T, K, d);
+  te = prod3(T, E, 1u);
+  hd = prod3(hid, d, 1u);
+  vd = prod3(V, d, 1u);
+  hdd = prod3(H, D, d);
+  tk = prod3(T, K, 1u);
+  if (gsd > VIK_MAT_MAX || thd > VIK_MAT_MAX || tgd > VIK_MAT_MAX || td > VIK_MAT_MAX || th > VIK_MAT_MAX ||
+      tv > VIK_MAT_MAX || tkd > VIK_MAT_MAX || te > VIK_MAT_MAX || hd > VIK_MAT_MAX || vd > VIK_MAT_MAX ||
+      hdd > VIK_MAT_MAX || tk > VIK_MAT_MAX)
+    return refuse(p, S, Tmax);
+  lay_out(p, S, T, times(L, gsd), td, thd, tgd, th, tkd, te, E, tk, tv);
+  if (p->nf > 0x10000000000ull) return refuse(p, S, Tmax);
   return VIK_OK;
 }
 
 void vik_model_reset(const vik_model *m, const vik_plan *p, float *fa) {
-  uint64_t i, n = 2u * (p->vc - p->kc);
+  uint64_t i, n;
   (void)m;
+  if (!p || !fa) return;                   /* nothing to reset */
+  n = 2u * (p->vc - p->kc);
   /*@ loop invariant bounds: 0 <= i <= n;
       loop invariant zero: \forall integer q; p->kc <= q < p->kc + i ==> fa[q] == 0;
       loop assigns i, fa[p->kc .. p->vc + (p->vc - p->kc) - 1];
@@ -117,7 +179,7 @@ static int norm_rows(float *y, const float *x, const float *w, uint32_t T, uint3
 
 /* RoPE on T rows of H heads of D, row t at position pos0 + t. */
 /*@ requires dims: 1 <= T && 1 <= H && 2 <= D <= VIK_HEAD_DIM_MAX && D % 2 == 0 && H * D <= 65536 &&
-                   T * H * D <= VIK_MAT_MAX && pos0 + T <= S;
+                   T * H * D <= VIK_MAT_MAX && pos0 + T <= S && S * (D / 2) <= VIK_MAT_MAX;
     requires valid: \valid(x + (0 .. T * H * D - 1)) && \valid_read(c + (0 .. S * (D / 2) - 1)) &&
                     \valid_read(s + (0 .. S * (D / 2) - 1));
     requires sep: \separated(x + (0 .. T * H * D - 1), c + (0 .. S * (D / 2) - 1), s + (0 .. S * (D / 2) - 1));
@@ -140,8 +202,11 @@ static int rope_rows(float *x, uint32_t T, uint32_t H, uint32_t D, uint32_t pos0
       loop variant T - t;
   */
   for (t = 0u; t < T; t++) {
-    //@ assert t1: (t + 1) * hdd <= T * hdd && (pos0 + t + 1) * hd <= S * hd;
-    if (vik_act_ok(x + xo, hdd) != VIK_OK) return VIK_ERANGE;
+    //@ assert t1: (t + 1) * hdd <= T * hdd;
+    //@ assert t2: pos0 + t + 1 <= S;
+    //@ assert t3: (pos0 + t + 1) * hd <= S * hd;
+    /* the row's bound on x's own indices, the form vik_rope's requires take */
+    if (vik_act_ok_at(x, xo, hdd) != VIK_OK) return VIK_ERANGE;
     vik_rope(x + xo, H, D, c + r, s + r, 1);
     xo += hdd;
     r += hd;
@@ -420,10 +485,18 @@ static void embed_rows(float *x, const float *embed, const uint32_t *tok, uint32
 
 int vik_forward(const vik_model *m, const vik_plan *p, float *fa, uint32_t *fu, const uint32_t *tok, uint32_t T,
                 uint32_t pos0, float *logits, int all_logits) {
-  const vik_config *c = &m->cfg;
-  uint32_t dim = c->dim, S = p->S, t, l, nl;
-  float *x = fa + p->x, *xb = fa + p->xb, *xl;
+  const vik_config *c;
+  uint32_t dim, S, t, l, nl;
+  float *x, *xb, *xl;
   int rc;
+  /* an embedder's bug, refused before anything is written (fu too: the
+     plan always has routing indices, and Mixtral writes them) */
+  if (!m || !p || !fa || !fu || !tok || !logits) return VIK_EARG;
+  c = &m->cfg;
+  dim = c->dim;
+  S = p->S;
+  x = fa + p->x;
+  xb = fa + p->xb;
   if (T == 0u || T > p->Tmax) return VIK_EARG;
   /*@ loop invariant bounds: 0 <= t <= T;
       loop invariant ids: \forall integer q; 0 <= q < t ==> tok[q] < c->vocab;

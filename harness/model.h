@@ -24,7 +24,7 @@
 
    Errors (nothing is computed past the first): VIK_ETOKEN a token id >=
    vocab (checked before anything is written), VIK_ECTX positions past the
-   context S, VIK_EARG T = 0 or T > Tmax, VIK_ERANGE an activation left the
+   context S, VIK_EARG T = 0 or T > Tmax or a NULL pointer, VIK_ERANGE an activation left the
    proven range (|x| <= 2^20, finite: kernels/ffn.h). */
 #ifndef VIK_MODEL_H
 #define VIK_MODEL_H
@@ -72,7 +72,7 @@ typedef struct {
    know that its regions are disjoint and inside the arena. */
 /*@ predicate plan_sizes(vik_config c, integer S, integer T) =
       1 <= T <= S <= VIK_CTX_MAX &&
-      c.n_kv_heads * S * c.head_dim <= VIK_MAT_MAX && c.n_heads * T * c.head_dim <= VIK_MAT_MAX &&
+      c.n_kv_heads * S * c.head_dim <= VIK_MAT_MAX && T * c.n_heads * c.head_dim <= VIK_MAT_MAX &&
       T * c.dim <= VIK_MAT_MAX && T * c.hidden <= VIK_MAT_MAX && T * c.vocab <= VIK_MAT_MAX &&
       T * c.top_k * c.dim <= VIK_MAT_MAX && T * c.n_experts <= VIK_MAT_MAX &&
       c.hidden * c.dim <= VIK_MAT_MAX && c.vocab * c.dim <= VIK_MAT_MAX &&
@@ -103,18 +103,36 @@ typedef struct {
 /* Sizes and offsets for context S and Tmax tokens per call: VIK_OK, or
    VIK_EARG when a size passes the kernels' limits (S or Tmax zero, Tmax > S,
    S > VIK_CTX_MAX, an operand above VIK_MAT_MAX elements, an arena above
-   2^40 elements). The logits area holds Tmax rows of vocab. */
+   2^40 elements; c or p NULL, with *p untouched). The logits area holds Tmax rows of vocab. */
 /*@ requires valid: \valid_read(c) && \valid(p);
     requires cfg: cfg_ok(*c);
     requires sep: \separated(c, p);
     assigns *p;
     ensures code: \result == VIK_OK || \result == VIK_EARG;
-    ensures ok: \result == VIK_OK ==> p->S == S && p->Tmax == Tmax && plan_sizes(*c, S, Tmax);
-    // plan_layout(p, *c), in its parts (one goal each)
-    ensures cache: \result == VIK_OK ==> plan_cache(p, *c);
-    ensures acts: \result == VIK_OK ==> plan_acts(p, *c);
-    ensures ffn: \result == VIK_OK ==> plan_ffn(p, *c);
-    ensures route: \result == VIK_OK ==> plan_route(p, *c);
+    ensures ok: \result == VIK_OK ==> p->S == S && p->Tmax == Tmax && plan_sizes(\old(*c), S, Tmax);
+    // plan_layout(p, *c) spelt out, one goal per part, with *c as on entry
+    // (which it still is: sep), and S for p->S (ok). The provers did not
+    // unfold the predicates over *p after the plan's stores (verified/NOTES.md).
+    ensures cache: \result == VIK_OK ==>
+      p->kc == 0 && p->vc == p->kc + \old(*c).n_layers * (\old(*c).n_kv_heads * S * \old(*c).head_dim) &&
+      p->x == p->vc + (p->vc - p->kc);
+    ensures acts: \result == VIK_OK ==>
+      p->xb == p->x + p->Tmax * \old(*c).dim && p->qt == p->xb + p->Tmax * \old(*c).dim &&
+      p->kt == p->qt + p->Tmax * \old(*c).n_heads * \old(*c).head_dim &&
+      p->vt == p->kt + p->Tmax * \old(*c).n_kv_heads * \old(*c).head_dim &&
+      p->qh == p->vt + p->Tmax * \old(*c).n_kv_heads * \old(*c).head_dim &&
+      p->ah == p->qh + p->Tmax * \old(*c).n_heads * \old(*c).head_dim &&
+      p->att == p->ah + p->Tmax * \old(*c).n_heads * \old(*c).head_dim &&
+      p->ff == p->att + p->Tmax * \old(*c).n_heads * \old(*c).head_dim && p->h1 == p->ff + p->Tmax * \old(*c).dim;
+    ensures ffn: \result == VIK_OK ==>
+      p->h3 == p->h1 + p->Tmax * \old(*c).hidden && p->xg == p->h3 + p->Tmax * \old(*c).hidden &&
+      p->yg == p->xg + p->Tmax * \old(*c).dim && p->eo == p->yg + p->Tmax * \old(*c).dim &&
+      p->rl == p->eo + p->Tmax * \old(*c).top_k * \old(*c).dim && p->score == p->rl + p->Tmax * \old(*c).n_experts &&
+      p->wts == p->score + \old(*c).n_experts && p->aw == p->wts + p->Tmax * \old(*c).top_k &&
+      p->logits == p->aw + p->S && p->nf == p->logits + p->Tmax * \old(*c).vocab && p->nf <= 0x10000000000;
+    ensures route: \result == VIK_OK ==>
+      p->idx == 0 && p->off == p->Tmax * \old(*c).top_k && p->list == p->off + \old(*c).n_experts + 1 &&
+      p->nu == p->list + p->Tmax * \old(*c).top_k;
 */
 int vik_model_plan(const vik_config *c, uint32_t S, uint32_t Tmax, vik_plan *p);
 
@@ -181,7 +199,8 @@ int vik_model_plan(const vik_config *c, uint32_t S, uint32_t Tmax, vik_plan *p);
 /* Zero the KV caches (a fresh sequence). vik_forward checks a layer's
    cache slices before its attention reads them (a read of 2 G S D floats;
    the proof does not carry the cache's bound from call to call), so a
-   cache that was not reset gives VIK_ERANGE, never a result from garbage. */
+   cache that was not reset gives VIK_ERANGE, never a result from garbage.
+   A NULL p or fa: nothing to do. */
 /*@ requires valid: \valid_read(p) && \valid(fa + (0 .. p->nf - 1));
     requires plan: p->kc <= p->vc && p->vc + (p->vc - p->kc) <= p->nf;
     requires sep: \separated(p, fa + (0 .. p->nf - 1));
