@@ -4,6 +4,7 @@
 #include "config.h"
 #include "ffn.h"
 #include "rope_table.h"
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -324,12 +325,18 @@ static int build_model(vik_loaded *L, tables *T, char *err, size_t errlen)
 
 void *vik_arena_alloc(const vik_plan *p, float **fa, uint32_t **fu)
 {
-    size_t bytes;
+    uint64_t bytes;
     void *a;
-    if (p->nf > ((uint64_t)1 << 36) || p->nu > ((uint64_t)1 << 36))
+    if (!fa || !fu)
         return NULL;
-    bytes = (size_t)(p->nf * sizeof(float) + p->nu * sizeof(uint32_t)) + 16;
-    a = malloc(bytes);
+    *fa = NULL;                  /* the caller's pointers are never left dangling */
+    *fu = NULL;
+    if (!p || p->nf > ((uint64_t)1 << 36) || p->nu > ((uint64_t)1 << 36))
+        return NULL;
+    bytes = p->nf * sizeof(float) + p->nu * sizeof(uint32_t) + 16u;   /* <= 2^39: no wrap */
+    if ((uint64_t)(size_t)bytes != bytes)   /* a 32-bit size_t: malloc would get a truncated size */
+        return NULL;
+    a = malloc((size_t)bytes);
     if (!a)
         return NULL;
     *fa = (float *)a;
@@ -339,6 +346,8 @@ void *vik_arena_alloc(const vik_plan *p, float **fa, uint32_t **fu)
 
 void vik_unload(vik_loaded *L)
 {
+    if (!L)                      /* as free(NULL): cleanup paths need not test */
+        return;
     free(L->tab);
     free(L->hdr);
     free(L->wbuf);
@@ -357,7 +366,16 @@ int vik_load(const char *dir, uint32_t ctx, uint32_t tmax, vik_loaded *out, char
     vik_loaded L;
     tables T;
     int rc;
-    memset(out, 0, sizeof *out);
+    if (!err)                    /* snprintf(NULL, 0, ...) is defined, with any other size not */
+        errlen = 0;
+    if (errlen > INT_MAX)        /* snprintf may refuse a size above INT_MAX (EOVERFLOW), leaving err unset */
+        errlen = INT_MAX;
+    if (errlen > 0)
+        err[0] = '\0';
+    if (out)
+        memset(out, 0, sizeof *out);
+    if (!dir || !out)            /* nothing to open or to fill: a caller's bug, not a file's */
+        return LOAD_FAIL(VIK_LOAD_EARG, "vik_load: %s is NULL", dir ? "out" : "dir");
     memset(&L, 0, sizeof L);
     memset(&T, 0, sizeof T);
     if (!path_join(path, sizeof path, dir, "config.json"))
@@ -442,7 +460,13 @@ int vik_load(const char *dir, uint32_t ctx, uint32_t tmax, vik_loaded *out, char
         vik_unload(&L);
         return LOAD_FAIL(VIK_LOAD_ENOMEM, "out of memory for the RoPE tables");
     }
-    vik_rope_table(L.rope, L.rope + (size_t)ctx * hd, ctx, L.m.cfg.head_dim, L.m.cfg.theta);
+    /* never: cfg_ok and the plan keep head_dim, theta and ctx in the table's domain */
+    if (vik_rope_table(L.rope, L.rope + (size_t)ctx * hd, ctx, L.m.cfg.head_dim, L.m.cfg.theta) != VIK_OK) {
+        rc = LOAD_FAIL(VIK_LOAD_ECONFIG, "%s/config.json: head_dim %u, rope_theta %g: outside the RoPE table's domain",
+                       dir, L.m.cfg.head_dim, (double)L.m.cfg.theta);
+        vik_unload(&L);
+        return rc;
+    }
     L.m.rope_cos = L.rope;
     L.m.rope_sin = L.rope + (size_t)ctx * hd;
     *out = L;
@@ -452,8 +476,11 @@ int vik_load(const char *dir, uint32_t ctx, uint32_t tmax, vik_loaded *out, char
 uint32_t vik_argmax(const float *x, uint32_t n)
 {
     uint32_t i, b = 0;
+    if (!x || n == 0)            /* no element: an answer no caller can take for an index */
+        return n;
+    /* a NaN wins over any number (x != x only for NaN), and only the first one */
     for (i = 1; i < n; i++)
-        if (x[i] > x[b])
+        if (x[i] > x[b] || (x[i] != x[i] && x[b] == x[b]))
             b = i;
     return b;
 }

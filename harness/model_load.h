@@ -27,6 +27,7 @@
 #define VIK_LOAD_ETENSOR 6   /* a tensor missing, of the wrong shape or dtype */
 #define VIK_LOAD_EVALUE 7    /* a weight outside the kernels' bounds (NaN, inf, |w| > 2^20, scale > 144) */
 #define VIK_LOAD_ENOMEM 8    /* out of memory, or context too large for the config */
+#define VIK_LOAD_EARG 10     /* dir or out NULL (an embedder's bug; not 9: `vik`'s inference error) */
 
 #define VIK_LOAD_TENSORS_MAX 65536u
 #define VIK_LOAD_FILE_MAX ((uint64_t)1 << 36)   /* 64 GiB */
@@ -48,21 +49,28 @@ typedef struct {
 } vik_loaded;
 
 /* Load dir into *out for a context of ctx positions (0: the config's
-   max_position_embeddings, capped at VIK_CTX_MAX) and at most tmax tokens
-   per forward call (0: ctx). Returns VIK_LOAD_OK or an error code with a
-   message in err. */
+   max_position_embeddings, capped at VIK_CTX_MAX; above VIK_CTX_MAX:
+   VIK_LOAD_ENOMEM) and at most tmax tokens per forward call (0 or above
+   ctx: ctx). Returns VIK_LOAD_OK or an error code with a message in err
+   (none when err is NULL or errlen 0; errlen above INT_MAX counts as
+   INT_MAX). */
 int vik_load(const char *dir, uint32_t ctx, uint32_t tmax, vik_loaded *out, char *err, size_t errlen);
+/* Free what vik_load allocated and zero *L. Safe on NULL, on a zeroed
+   vik_loaded and on one already unloaded. */
 void vik_unload(vik_loaded *L);
 
 /* Dtype name for messages ("F32", ...). */
 const char *vik_dtype_name(uint32_t dt);
 
 /* The arena for L's plan: one allocation of nf floats followed by nu
-   uint32; *fa and *fu point into it. NULL when out of memory. */
+   uint32; *fa and *fu point into it. NULL (and *fa, *fu NULL when given)
+   when out of memory, when the plan is past 2^36 elements or size_t, or
+   when p, fa or fu is NULL. */
 void *vik_arena_alloc(const vik_plan *p, float **fa, uint32_t **fu);
 
 /* The greedy choice: the index of the largest of x[0 .. n-1], the lowest
-   index on ties (as torch.argmax); n >= 1. */
+   index on ties, the first NaN if there is one (as torch.argmax). n (not
+   an index) when n is 0 or x is NULL. */
 uint32_t vik_argmax(const float *x, uint32_t n);
 
 #endif

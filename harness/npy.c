@@ -4,6 +4,7 @@
    malformed file gives an error code, never a crash or a huge malloc. */
 #include "npy.h"
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -61,6 +62,8 @@ const char *npy_strerror(int code)
 static int fail(char *err, size_t errlen, int code, const char *path,
                 const char *fmt, ...)
 {
+    if (errlen > INT_MAX)       /* snprintf may refuse a size above INT_MAX (EOVERFLOW), leaving err unset */
+        errlen = INT_MAX;
     if (err && errlen > 0) {
         int n = snprintf(err, errlen, "%s: %s: ", path, npy_strerror(code));
         if (n >= 0 && (size_t)n < errlen) {
@@ -270,18 +273,20 @@ static int dtype_from_descr(const char *d)
     return 0;
 }
 
-/* Element count and byte size of a shape; 0 if either overflows size_t. */
+/* Element count and byte size of a shape; 0 if either overflows size_t,
+   or a dim or the byte size is above PTRDIFF_MAX: numpy's dims are intp,
+   and no array is that large (a writer given one would read past data). */
 static int shape_size(int ndim, const size_t *shape, size_t itemsize,
                       size_t *count, size_t *bytes)
 {
     size_t c = 1;
     int i;
     for (i = 0; i < ndim; i++) {
-        if (shape[i] != 0 && c > SIZE_MAX / shape[i])
+        if (shape[i] > (size_t)PTRDIFF_MAX || (shape[i] != 0 && c > SIZE_MAX / shape[i]))
             return 0;
         c *= shape[i];
     }
-    if (c > SIZE_MAX / itemsize)
+    if (c > (size_t)PTRDIFF_MAX / itemsize)
         return 0;
     *count = c;
     *bytes = c * itemsize;
@@ -383,10 +388,13 @@ int npy_read(const char *path, npy_array *out, char *err, size_t errlen)
     size_t hlen = 0, bytes = 0;
     int rc;
     FILE *f;
-    memset(out, 0, sizeof *out);
     memset(&a, 0, sizeof a);
     if (err && errlen > 0)
         err[0] = '\0';
+    if (out)
+        memset(out, 0, sizeof *out);
+    if (!path || !out)          /* fopen(NULL) and printing a NULL path are undefined */
+        return fail(err, errlen, NPY_EARG, path ? path : "(null)", "%s is NULL", path ? "out" : "path");
     f = fopen(path, "rb");
     if (!f)
         return fail(err, errlen, NPY_EOPEN, path, "%s", strerror(errno));
@@ -395,7 +403,7 @@ int npy_read(const char *path, npy_array *out, char *err, size_t errlen)
         rc = read_header(f, path, hlen, &a, err, errlen);
     if (rc == NPY_OK && !shape_size(a.ndim, a.shape, npy_itemsize(a.dtype),
                                     &a.count, &bytes))
-        rc = fail(err, errlen, NPY_ESHAPE, path, "element count overflows size_t");
+        rc = fail(err, errlen, NPY_ESHAPE, path, "a dim or the byte count past PTRDIFF_MAX");
     if (rc == NPY_OK)
         rc = read_data(f, path, bytes, &a, err, errlen);
     (void)fclose(f);    /* a read-only stream: nothing buffered to lose */
@@ -496,10 +504,12 @@ int npy_write(const char *path, int dtype, int ndim, const size_t *shape,
     int ok;
     if (err && errlen > 0)
         err[0] = '\0';
+    if (!path)                  /* fopen(NULL) and printing a NULL path are undefined */
+        return fail(err, errlen, NPY_EARG, "(null)", "path is NULL");
     if (!w || ndim < 0 || ndim > NPY_MAXDIM || (ndim > 0 && !shape) || !data)
         return fail(err, errlen, NPY_EARG, path, "dtype %d, ndim %d", dtype, ndim);
     if (!shape_size(ndim, shape, w, &count, &bytes))
-        return fail(err, errlen, NPY_ESHAPE, path, "element count overflows size_t");
+        return fail(err, errlen, NPY_ESHAPE, path, "a dim or the byte count past PTRDIFF_MAX");
     n = build_header(h, sizeof h, dtype, ndim, shape);
     f = fopen(path, "wb");
     if (!f)

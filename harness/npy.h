@@ -22,11 +22,11 @@
 #define NPY_EHEADER   (-4)  /* header is not the expected python dict (syntax, keys, negative dims) */
 #define NPY_EDTYPE    (-5)  /* descr not one of the supported little-endian types */
 #define NPY_EFORTRAN  (-6)  /* fortran_order True (rejected even for 1-D: numpy never writes it) */
-#define NPY_ESHAPE    (-7)  /* more than NPY_MAXDIM dims, or element/byte count overflows size_t */
+#define NPY_ESHAPE    (-7)  /* more than NPY_MAXDIM dims, or a dim or the byte count above PTRDIFF_MAX */
 #define NPY_ESIZE     (-8)  /* header beyond end of file, or data size != shape * itemsize */
 #define NPY_ENOMEM    (-9)  /* out of memory */
 #define NPY_EIO      (-10)  /* read, seek, write or close failed */
-#define NPY_EARG     (-11)  /* npy_write: bad dtype, ndim or NULL data */
+#define NPY_EARG     (-11)  /* NULL path or out; npy_write: bad dtype, ndim, NULL shape or data */
 
 typedef struct {
     int dtype;                  /* NPY_F32 ... */
@@ -44,9 +44,11 @@ const char *npy_dtype_name(int dtype);
 const char *npy_strerror(int code);
 
 /* Read path into *out. Returns NPY_OK or a negative code; on error *out is
-   zeroed (nothing to free) and err (if errlen > 0) holds a message. */
+   zeroed (nothing to free) and err (if not NULL and errlen > 0) holds a
+   message (errlen above INT_MAX counts as INT_MAX, as in npy_write). */
 int npy_read(const char *path, npy_array *out, char *err, size_t errlen);
-/* Release out->data and zero *out. Safe on a zeroed or already freed array. */
+/* Release out->data and zero *out. Safe on NULL, a zeroed or an already
+   freed array. */
 void npy_free(npy_array *a);
 
 /* Write a format 1.0 file byte-identical to numpy.save of the same array:

@@ -814,7 +814,10 @@ static int run_rope(const char *dir, const char *out)
         uint32_t H = (uint32_t)x.shape[1], D = (uint32_t)x.shape[2], h = D / 2u;
         size_t t;
         int k;
-        vik_rope_table(ct, st, npos, D, ROPE_THETA);
+        if (vik_rope_table(ct, st, npos, D, ROPE_THETA) != VIK_OK) {   /* never: rope_check */
+            fprintf(stderr, "vik-ref: %s: RoPE table for %u positions, D = %u refused\n", dir, npos, D);
+            goto done;
+        }
         memcpy(y[0], x.data, x.count * sizeof(float));
         memcpy(y[1], x.data, x.count * sizeof(float));
         for (k = 0; k < 2; k++)
@@ -824,6 +827,7 @@ static int run_rope(const char *dir, const char *out)
             }
         rc = put_f32_all(out, 2, names, 3, x.shape, y);
     }
+done:
     free(y[0]);
     free(y[1]);
     free(ct);

@@ -132,16 +132,6 @@ static unsigned char *edit_header(const char *a, const char *b, size_t *n)
     return out;
 }
 
-static int all_zero(const void *p, size_t n)
-{
-    const unsigned char *c = p;
-    size_t i;
-    for (i = 0; i < n; i++)
-        if (c[i])
-            return 0;
-    return 1;
-}
-
 /* The case in tmpdir/case must fail with code want and message part msg. */
 static void expect(const char *desc, int want, const char *msg)
 {

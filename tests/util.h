@@ -26,6 +26,17 @@
 
 /* float bits by memcpy (f2u, u2f): tests/bits.h */
 
+/* 1 when the n bytes at p are all zero */
+static inline int all_zero(const void *p, size_t n)
+{
+    const unsigned char *c = p;
+    size_t i;
+    for (i = 0; i < n; i++)
+        if (c[i])
+            return 0;
+    return 1;
+}
+
 /* ---- the test's temporary directory ---- */
 
 static char tmpdir[64];
