@@ -32,6 +32,24 @@ name = "Z3"
 shortcut = "z3wp"
 version = "$zver"
 CONF
+# Gappa proves its goals (float rounding) in well under a second but can run
+# to the timeout on a goal it cannot do, holding one of the two prover slots
+# while Z3 and CVC5 wait: ours gives up after 2 s (a give-up is a failure,
+# never a proof). Why3 pipes the task on stdin; timeout passes it through.
+gappa=$(command -v gappa)
+cat >>"$out" <<CONF
+
+[prover]
+alternative = "wp"
+command = "timeout 2 $gappa -Eprecision=70"
+driver = "$data/drivers/gappa.drv"
+editor = ""
+in_place = false
+interactive = false
+name = "Gappa"
+shortcut = "gappawp"
+version = "$($gappa --version 2>&1 | sed -n 's/^Gappa \([^ ]*\).*/\1/p')"
+CONF
 cvc5=$(command -v cvc5 || true)
 if [ -n "$cvc5" ]; then
   ver=$("$cvc5" --version | sed -n 's/^This is cvc5 version \([^ ]*\).*/\1/p')
