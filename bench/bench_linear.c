@@ -28,6 +28,7 @@
 #include "bench.h"
 #include "linear.h"
 #include "mx.h"
+#include "nvfp4.h"
 
 #define DIM 4096u
 #define TMAX 64u
@@ -100,42 +101,53 @@ static double time_matmul(int how, float *y, const float *x, const float *w,
     return best;
 }
 
-/* MX weights (bytes2 = code bytes per 2 weights: 1 MXFP4, 2 MXFP8): quantize
-   W, then time the matmul at T = 1 and T = TMAX. */
-static int bench_mx(uint32_t bytes2, const float *w, const float *x, float *y)
+/* Block-quantized weights: quantize W once, then time the matmul at T = 1 and
+   T = TMAX. */
+enum { MXFP4, MXFP8, NVFP4 };
+static const char *const QNAME[] = {"vik_matmul_mxfp4", "vik_matmul_mxfp8", "vik_matmul_nvfp4"};
+
+static int bench_quant(int kind, const float *w, const float *x, float *y)
 {
-    uint8_t *codes = malloc((size_t)DIM * DIM / 2 * bytes2), *scales = malloc((size_t)DIM * DIM / 32);
-    const char *name = bytes2 == 1 ? "vik_matmul_mxfp4" : "vik_matmul_mxfp8";
+    int fp8 = kind == MXFP8, nv = kind == NVFP4;
+    size_t nw = (size_t)DIM * DIM, nsc = nw / (nv ? 16 : 32);
+    uint8_t *codes = malloc(fp8 ? nw : nw / 2), *scales = malloc(nsc);
+    float g = 0.0f;
     if (!codes || !scales) {
         fprintf(stderr, "bench_linear: out of memory\n");
-        free(codes);
-        free(scales);
+        free(codes); free(scales);
         return 1;
     }
-    if (bytes2 == 1)
-        vik_mxfp4_quantize(w, DIM * DIM, codes, scales);
-    else
+    if (nv) {
+        if (vik_nvfp4_global_scale(w, DIM * DIM, &g) != VIK_NV_OK || g > VIK_NVFP4_DOT_GMAX) {
+            fprintf(stderr, "bench_linear: W outside NVFP4's product domain\n");
+            return 1;
+        }
+        vik_nvfp4_quantize(w, DIM * DIM, g, codes, scales);
+    } else if (fp8) {
         vik_mxfp8_quantize(w, DIM * DIM, codes, scales);
-    wbytes_per_read = (double)DIM * DIM / 2 * bytes2 + (double)DIM * DIM / 32;
+    } else {
+        vik_mxfp4_quantize(w, DIM * DIM, codes, scales);
+    }
+    wbytes_per_read = (double)(fp8 ? nw : nw / 2) + (double)nsc;
     for (uint32_t k = 0; k < 2; k++) {
         uint32_t T = k == 0 ? 1u : TMAX;
         int runs = k == 0 ? 10 : 3;
         double best = 1e30;
         for (int r = 0; r < runs; r++) {
             double t0 = now(), t;
-            if (bytes2 == 1)
-                vik_matmul_mxfp4(y, x, codes, scales, T, DIM, DIM, 0u, DIM);
-            else
-                vik_matmul_mxfp8(y, x, codes, scales, T, DIM, DIM, 0u, DIM);
+            switch (kind) {
+            case MXFP4: vik_matmul_mxfp4(y, x, codes, scales, T, DIM, DIM, 0u, DIM); break;
+            case MXFP8: vik_matmul_mxfp8(y, x, codes, scales, T, DIM, DIM, 0u, DIM); break;
+            default: vik_matmul_nvfp4(y, x, codes, scales, g, T, DIM, DIM, 0u, DIM);
+            }
             t = now() - t0;
             sink += y[r];
             if (t < best)
                 best = t;
         }
-        report(name, T, 1, runs, best);
+        report(QNAME[kind], T, 1, runs, best);
     }
-    free(codes);
-    free(scales);
+    free(codes); free(scales);
     return 0;
 }
 
@@ -189,9 +201,11 @@ int main(void)
     printf("max |vik - naive| over %u x %u outputs: %.3g (sink %g)\n", TMAX, DIM,
            maxdiff, (double)sink);
 
-    /* ---- block-quantized weights: MXFP4 4.25 bits, MXFP8 8.25 bits per weight ---- */
-    if (bench_mx(1, w, x, y) || bench_mx(2, w, x, y))
-        return 1;
+    /* ---- block-quantized weights: MXFP4 4.25 bits, MXFP8 8.25 bits, NVFP4
+       4.5 bits per weight ---- */
+    for (int k = MXFP4; k <= NVFP4; k++)
+        if (bench_quant(k, w, x, y))
+            return 1;
     free(w);
     free(x);
     free(y);

@@ -3,7 +3,8 @@
    tests/test_mx_ref.c uses). The input is read as little-endian float32 bit
    patterns, finite and non-finite alike, zero-padded up to a whole number of
    32-element blocks (1 to 4 blocks; bytes past 4 blocks are ignored). For
-   MXFP4 and MXFP8-E4M3:
+   MXFP4 and MXFP8-E4M3 (and NVFP4 against the plain-float recipe,
+   tests/oracle_nvfp4.h):
    - quantize: codes and scales byte for byte equal to the oracle's (a block
      holding NaN or inf: scale 255, codes 0), and vik_mx_scale_bits on each
      block's bits equal to the oracle's scale;
@@ -15,6 +16,8 @@
    Any violation prints the block and aborts (a crash for libFuzzer). */
 #include "mx.h"
 #include "oracle_mx.h"
+#include "nvfp4.h"
+#include "oracle_nvfp4.h"
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -82,6 +85,36 @@ static void check_fmt(const mx_fmt *f, const float *x, size_t n)
     }
 }
 
+/* NVFP4: refused iff some element is not finite or above 2^127; else equal
+   to the plain-float recipe, dequantized values finite. */
+static void check_nvfp4(const float *x, size_t n)
+{
+    static uint8_t c[MAXN / 2], s[MAXN / 16], co[MAXN / 2], so[MAXN / 16];
+    static float y[MAXN], yo[MAXN];
+    float g = -1.0f;
+    int out = 0;
+    size_t i;
+    for (i = 0; i < n; i++) out |= !(fabsf(x[i]) <= 0x1p127f);
+    int rc = vik_nvfp4_global_scale(x, (uint32_t)n, &g);
+    if (rc != (out ? VIK_NV_ERANGE : VIK_NV_OK) || (out && g != -1.0f)) {
+        fprintf(stderr, "fuzz_mx: nvfp4 global scale rc %d for an input %s\n", rc, out ? "out of range" : "in range");
+        abort();
+    }
+    if (out) return;
+    vik_nvfp4_quantize(x, (uint32_t)n, g, c, s);
+    vik_nvfp4_dequantize(c, s, g, (uint32_t)n, y);
+    float go = oracle_nvfp4(x, (uint32_t)n, co, so, yo);
+    if (f2u(g) != f2u(go) || memcmp(c, co, n / 2) || memcmp(s, so, n / 16) || memcmp(y, yo, n * 4)) {
+        fprintf(stderr, "fuzz_mx: nvfp4 differs from the plain-float recipe\n");
+        abort();
+    }
+    for (i = 0; i < n; i++)
+        if (!is_finite(y[i])) {
+            fprintf(stderr, "fuzz_mx: nvfp4 dequantized value not finite at %zu\n", i);
+            abort();
+        }
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -101,5 +134,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     for (k = 0; k < sizeof FMTS / sizeof FMTS[0]; k++)
         check_fmt(&FMTS[k], x, n);
+    check_nvfp4(x, n);
     return 0;
 }

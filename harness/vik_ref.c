@@ -21,6 +21,7 @@
 #include "model.h"
 #include "model_load.h"
 #include "mx.h"
+#include "nvfp4.h"
 #include "nn.h"
 #include "npy.h"
 #include "rope_table.h"
@@ -373,7 +374,6 @@ typedef struct {
     void (*dequantize)(const uint8_t *, const uint8_t *, uint32_t, float *);
 } mx_format;
 
-/* NVFP4 references (nvfp4_*.npy) are in the corpus but not produced yet. */
 static const mx_format MX_FORMATS[] = {
     {"mxfp4", 2, vik_mxfp4_quantize, vik_mxfp4_dequantize},
     {"mxfp8_e4m3", 1, vik_mxfp8_quantize, vik_mxfp8_dequantize},
@@ -402,6 +402,40 @@ static int put_mx(outset *o, const mx_format *f, const float *x, size_t rows,
     return out_put(o, name, NPY_F32, 2, shape, y);
 }
 
+/* NVFP4 (block 16, E4M3 scales, float32 global scale g): the four nvfp4_*
+   outputs. A tensor the global scale refuses (a NaN, an inf, |x| > 2^127;
+   kernels/nvfp4.h) is written in the recipe's own NaN form, as MX writes a
+   NaN block: g NaN, every block scale the E4M3 NaN code 0x7F, codes 0,
+   dequantized NaN. */
+static int put_nvfp4(outset *o, const float *x, size_t rows, size_t K,
+                     uint8_t *codes, uint8_t *scales, float *y)
+{
+    size_t shape[2] = {1, 0};
+    uint32_t n = (uint32_t)(rows * K);
+    float g = 0.0f;
+    int ok = vik_nvfp4_global_scale(x, n, &g) == VIK_NV_OK;
+    if (ok) {
+        vik_nvfp4_quantize(x, n, g, codes, scales);
+    } else {
+        memset(codes, 0, n / 2);
+        memset(scales, 0x7F, n / VIK_NV_BLOCK);   /* g is not read: every block is NaN */
+    }
+    vik_nvfp4_dequantize(codes, scales, g, n, y);
+    if (!ok)
+        g = NAN;
+    if (out_put(o, "nvfp4_global_scale.npy", NPY_F32, 1, shape, &g) != 0)
+        return -1;
+    shape[0] = rows;
+    shape[1] = K / 2;
+    if (out_put(o, "nvfp4_codes.npy", NPY_U8, 2, shape, codes) != 0)
+        return -1;
+    shape[1] = K / VIK_NV_BLOCK;
+    if (out_put(o, "nvfp4_scales.npy", NPY_U8, 2, shape, scales) != 0)
+        return -1;
+    shape[1] = K;
+    return out_put(o, "nvfp4_dequant.npy", NPY_F32, 2, shape, y);
+}
+
 static int run_mx(const char *dir, const char *out)
 {
     npy_array in;
@@ -425,7 +459,7 @@ static int run_mx(const char *dir, const char *out)
     } else {
         /* in.count + 1: never malloc(0) for an empty matrix */
         codes = malloc(in.count + 1);
-        scales = malloc(in.count / VIK_MX_BLOCK + 1);
+        scales = malloc(in.count / VIK_NV_BLOCK + 1);
         y = malloc((in.count + 1) * sizeof *y);
         if (!codes || !scales || !y)
             fprintf(stderr, "vik-ref: out of memory\n");
@@ -433,6 +467,8 @@ static int run_mx(const char *dir, const char *out)
             rc = 0;
             for (i = 0; rc == 0 && i < COUNT(MX_FORMATS); i++)
                 rc = put_mx(&o, &MX_FORMATS[i], in.data, rows, K, codes, scales, y);
+            if (rc == 0)
+                rc = put_nvfp4(&o, in.data, rows, K, codes, scales, y);
             if (rc == 0)
                 rc = out_commit(&o);
             if (rc != 0)

@@ -385,3 +385,90 @@ void vik_matmul_mxfp8(float *y, const float *x, const uint8_t *codes, const uint
     }
   }
 }
+
+/* ---- NVFP4 weights: codes packed two per byte, one E4M3 scale per 16, one
+   float32 global scale ---- */
+
+/* The block's d = e4m3(scale) * g, the dequantizer's first product. */
+/*@ requires bv: \is_finite(v) && \abs(v) <= 448.0;
+    requires bg: \is_finite(g) && 0.0 <= g <= VIK_NVFP4_DOT_GMAX;
+    assigns \nothing;
+    ensures fin: \is_finite(\result) && \abs(\result) <= 0x1p17;
+*/
+static float nvfp4_scale(float v, float g) { return v * g; }
+
+/* One NVFP4 weight: an E2M1 value (|v| <= 6) times its block's d. */
+/*@ requires bv: \is_finite(v) && \abs(v) <= 6.0;
+    requires bd: \is_finite(d) && \abs(d) <= 0x1p17;
+    assigns \nothing;
+    ensures fin: \is_finite(\result) && \abs(\result) <= 0x1p20;
+*/
+static float nvfp4_weight(float v, float d) { return v * d; }
+
+float vik_dot_nvfp4(const uint8_t *codes, const uint8_t *scales, float g, const float *x, uint32_t n) {
+  float acc[VIK_LANES], wb[VIK_LANES], val[16], tab[16];
+  uint32_t nb = n / VIK_NV_BLOCK_DOT, b, i;
+  /*@ loop invariant bounds: 0 <= i <= 16;
+      loop invariant val: \forall integer j; 0 <= j < i ==> \is_finite(val[j]) && \abs(val[j]) <= 6.0;
+      loop assigns i, val[0 .. 15];
+      loop variant 16 - i;
+  */
+  for (i = 0u; i < 16u; i++) {
+    float v = vik_e2m1_decode((uint8_t)i);
+    //@ assert bv: \is_finite(v) && \abs(v) <= 6.0;
+    val[i] = v;
+  }
+  lane_zero(acc);
+  /*@ loop invariant bounds: 0 <= b <= nb;
+      loop invariant val: \forall integer j; 0 <= j < 16 ==> \is_finite(val[j]) && \abs(val[j]) <= 6.0;
+      loop invariant fin: \forall integer j; 0 <= j < VIK_LANES ==>
+                            \is_finite(acc[j]) && \abs(acc[j]) <= b * (0x1p40 + 0x1p28);
+      loop assigns b, i, acc[0 .. VIK_LANES - 1], wb[0 .. VIK_LANES - 1], tab[0 .. 15];
+      loop variant nb - b;
+  */
+  for (b = 0u; b < nb; b++) {              /* block b: elements 16b .. 16b+15, one lane chunk */
+    uint8_t s = scales[b];
+    float v = vik_e4m3_decode(s);
+    //@ assert bs: \is_finite(v) && \abs(v) <= 448.0;
+    float d = nvfp4_scale(v, g);
+    /*@ loop invariant bounds: 0 <= i <= 16;
+        loop invariant tab: \forall integer j; 0 <= j < i ==> \is_finite(tab[j]) && \abs(tab[j]) <= 0x1p20;
+        loop assigns i, tab[0 .. 15];
+        loop variant 16 - i;
+    */
+    for (i = 0u; i < 16u; i++) tab[i] = nvfp4_weight(val[i], d);
+    unpack_half(wb, codes + b * 8u, tab);
+    lane_madd(acc, wb, x + b * 16u, VIK_LANES, b);
+  }
+  //@ assert lanes: \forall integer j; 0 <= j < VIK_LANES ==> \is_finite(acc[j]) && \abs(acc[j]) <= 0x1p53;
+  return lane_sum(acc);
+}
+
+void vik_matmul_nvfp4(float *y, const float *x, const uint8_t *codes, const uint8_t *scales, float g,
+                      uint32_t T, uint32_t n, uint32_t m, uint32_t o0, uint32_t o1) {
+  uint32_t nc = n / 2u, ns = n / VIK_NV_BLOCK_DOT;
+  /*@ loop invariant bounds: o0 <= o <= o1;
+      loop invariant xb: bounded_f32(x, T * n);
+      loop invariant sb: \forall integer i; 0 <= i < m * ns ==> scales[i] % 128 != 127;
+      loop assigns o, y[0 .. T * m - 1];
+      loop variant o1 - o;
+  */
+  for (uint32_t o = o0; o < o1; o++) {
+    //@ assert sspan: 0 <= o * ns && o * ns + ns <= m * ns;
+    //@ assert soff: \forall integer k; 0 <= k < ns ==> 0 <= o * ns + k < m * ns;
+    //@ assert srow: \forall integer k; 0 <= k < ns ==> scales[o * ns + k] % 128 != 127;
+    //@ assert coff: 0 <= o * nc && o * nc + nc <= m * nc;
+    /*@ loop invariant bounds: 0 <= t <= T;
+        loop invariant xb: bounded_f32(x, T * n);
+        loop invariant sb: \forall integer i; 0 <= i < m * ns ==> scales[i] % 128 != 127;
+        loop assigns t, y[0 .. T * m - 1];
+        loop variant T - t;
+    */
+    for (uint32_t t = 0u; t < T; t++) {
+      //@ assert xoff: \forall integer k; 0 <= k < n ==> 0 <= t * n + k < T * n;
+      //@ assert xrow: \forall integer k; 0 <= k < n ==> \is_finite(x[t * n + k]) && \abs(x[t * n + k]) <= 0x1p20;
+      //@ assert in: 0 <= t * m + o < T * m;
+      y[t * m + o] = vik_dot_nvfp4(codes + o * nc, scales + o * ns, g, x + t * n, n);
+    }
+  }
+}

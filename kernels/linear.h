@@ -135,4 +135,46 @@ float vik_dot_mxfp8(const uint8_t *codes, const uint8_t *scales, const float *x,
 void vik_matmul_mxfp8(float *y, const float *x, const uint8_t *codes, const uint8_t *scales,
                       uint32_t T, uint32_t n, uint32_t m, uint32_t o0, uint32_t o1);
 
+/* ---- NVFP4 weights (kernels/nvfp4.h layout: codes packed two per byte, one
+   E4M3 scale per 16, one float32 global scale g) against float32 activations ----
+   Each weight is the same two products as vik_nvfp4_dequantize, e2m1(code) *
+   (e4m3(scale) * g), summed in vik_dot_f32's lane order (a block of 16 is one
+   lane chunk): the result is bit for bit vik_dot_f32 of the dequantized row.
+   g <= VIK_NVFP4_DOT_GMAX keeps |weight| <= 6 * 448 * 2^8 < 2^20; NaN scale
+   codes (0x7F, 0xFF) are excluded by the contract. */
+#define VIK_NV_BLOCK_DOT 16
+#define VIK_NVFP4_DOT_GMAX 0x1p8f
+
+/*@ requires n: n % VIK_NV_BLOCK_DOT == 0 && 0 <= n <= VIK_K_MAX;
+    requires valid_codes: \valid_read(codes + (0 .. n / 2 - 1));
+    requires valid_scales: \valid_read(scales + (0 .. n / VIK_NV_BLOCK_DOT - 1));
+    requires valid_x: \valid_read(x + (0 .. n - 1));
+    requires scales: \forall integer i; 0 <= i < n / VIK_NV_BLOCK_DOT ==> scales[i] % 128 != 127;
+    requires g: \is_finite(g) && 0.0 <= g <= VIK_NVFP4_DOT_GMAX;
+    requires bounded_x: \forall integer i; 0 <= i < n ==> \is_finite(x[i]) && \abs(x[i]) <= 0x1p20;
+    assigns \nothing;
+    ensures finite: \is_finite(\result);
+    ensures bound: \abs(\result) <= 0x1p57;
+*/
+float vik_dot_nvfp4(const uint8_t *codes, const uint8_t *scales, float g, const float *x, uint32_t n);
+
+/* Output rows o0 <= o < o1 of y = x W^T, W an NVFP4 [m, n] matrix: codes
+   [m, n/2], scales [m, n/16], global scale g. */
+/*@ requires dims: 1 <= T && 1 <= n <= VIK_K_MAX && n % VIK_NV_BLOCK_DOT == 0 && 1 <= m &&
+                   T * n <= VIK_MAT_MAX && m * n <= VIK_MAT_MAX && T * m <= VIK_MAT_MAX;
+    requires rows: 0 <= o0 <= o1 <= m;
+    requires valid_x: \valid_read(x + (0 .. T * n - 1));
+    requires valid_codes: \valid_read(codes + (0 .. m * (n / 2) - 1));
+    requires valid_scales: \valid_read(scales + (0 .. m * (n / VIK_NV_BLOCK_DOT) - 1));
+    requires valid_y: \valid(y + (0 .. T * m - 1));
+    requires sep: \separated(y + (0 .. T * m - 1), x + (0 .. T * n - 1),
+                             codes + (0 .. m * (n / 2) - 1), scales + (0 .. m * (n / VIK_NV_BLOCK_DOT) - 1));
+    requires bounded_x: bounded_f32(x, T * n);
+    requires scales: \forall integer i; 0 <= i < m * (n / VIK_NV_BLOCK_DOT) ==> scales[i] % 128 != 127;
+    requires g: \is_finite(g) && 0.0 <= g <= VIK_NVFP4_DOT_GMAX;
+    assigns y[0 .. T * m - 1];
+*/
+void vik_matmul_nvfp4(float *y, const float *x, const uint8_t *codes, const uint8_t *scales, float g,
+                      uint32_t T, uint32_t n, uint32_t m, uint32_t o0, uint32_t o1);
+
 #endif

@@ -60,7 +60,8 @@ NNF=$NNF,norm_div,pos_add,rms_scale,rot,sum_add,vik_sigmoid,vik_logit_class
 MOEF=biased,pair_sum
 FFNF=add_act,wadd,within
 MXF=mul_e2m1,mul_e4m3
-LINF=lane_madd,mxfp4_weight,mxfp8_weight,tree_add
+LINF=lane_madd,mxfp4_weight,mxfp8_weight,nvfp4_scale,nvfp4_weight,tree_add
+NVF=nv_within,gscale,div6,mul_scale,mul_el
 CFGF=div_pos,mul_pos,num_in,times10,in_range
 ATTNF=madd,scaled
 # harness/model.c: the arena plan, the cache reset and the small steps of
@@ -80,6 +81,11 @@ lane_a() {
   wp_run configf.log kernels/config.c -wp-fct $CFGF $NOLEM $GZC -wp-timeout 40
   wp_run mx.log kernels/mx.c -wp-skip-fct $MXF $NOLEM $ZC -wp-timeout 40
   wp_run mxf.log kernels/mx.c -wp-fct $MXF $NOLEM $GZC -wp-timeout 40
+  # NVFP4: its divisions are integer work (vik_f32_div_bits); absf's two
+  # branches need the split
+  wp_run nvfp4.log kernels/nvfp4.c -wp-skip-fct $NVF,absf $NOLEM $ZC -wp-timeout 40
+  wp_run nvfp4f.log kernels/nvfp4.c -wp-fct $NVF $NOLEM $GZC -wp-timeout 40
+  wp_run nvsplit.log kernels/nvfp4.c -wp-fct absf -wp-split $NOLEM $GZC -wp-timeout 40
   # one rne goal takes ~9 s alone
   wp_run formats.log kernels/formats.c -wp-skip-fct $SPLIT $NOLEM $ZC -wp-timeout 40
   wp_run nnsplit.log kernels/nn.c -wp-fct $NNSPLIT -wp-split $NOLEM $GZC -wp-timeout 40
@@ -112,7 +118,7 @@ wait $pa; wait $pb
 # lemmas of spec/: the grid lemmas are proved by a case split over the exponent
 wp_run lemma.log "$(ls kernels/*.c)" -wp-prop=@lemma -wp-prover z3wp,cvc5 -wp-auto wp:range
 [ -e $B/failed ] && fail=1
-RUNS="formats split mx mxf linear linearf nn nnf nnsplit moe moef moesplit attn attnf attnsplit json safetensors"
+RUNS="formats split mx mxf nvfp4 nvfp4f nvsplit linear linearf nn nnf nnsplit moe moef moesplit attn attnf attnsplit json safetensors"
 RUNS="$RUNS config configf ffn ffnf model lemma"
 for r in $RUNS; do
   [ -s $B/$r.log ] || { echo "prove: run $r left no log"; fail=1; continue; }
@@ -120,7 +126,7 @@ for r in $RUNS; do
 done
 # every kernels/*.c must have had its own run (the lemma run parses them all)
 for f in kernels/*.c; do
-  cat $B/formats.log $B/mx.log $B/linear.log $B/nn.log $B/moe.log $B/attn.log $B/json.log \
+  cat $B/formats.log $B/mx.log $B/nvfp4.log $B/linear.log $B/nn.log $B/moe.log $B/attn.log $B/json.log \
     $B/safetensors.log $B/config.log $B/ffn.log | grep -q "Parsing $f" ||
     { echo "prove: $f is in no run of proofs/prove.sh"; fail=1; }
 done

@@ -1,11 +1,12 @@
 /* MX block formats (MXFP4, MXFP8-E4M3) against the vendored references in
-   tests/data/mx/caseK (copied from shared/reference/mx; the nvfp4_* files are
-   kept for later work and not checked here):
+   tests/data/mx/caseK (copied from shared/reference/mx; the NVFP4 kernels are
+   checked against the nvfp4_* files in tests/test_nvfp4.c, vik-ref's nvfp4_*
+   outputs here):
    (a) the kernels called directly: codes and scales byte for byte, and the
        dequantization of the reference codes bit for bit;
    (b) build/vik-ref (or $VIK_REF) on each case: every file it writes equals
        the reference of the same name byte for byte, and it writes exactly the
-       six MX outputs (no nvfp4_*, nothing else);
+       six MX and four NVFP4 outputs, nothing else;
    (c) bad cases (K % 32 != 0, int32 or 1-D input, ambiguous case dir, a
        failing last output) exit 2 and leave no output file behind;
    (d) properties on synthetic blocks against an independent brute-force
@@ -20,6 +21,7 @@
 #include "util.h"
 #include "rng.h"
 #include "oracle_mx.h"
+#include <math.h>
 #include <stdint.h>
 
 #define DATA "tests/data/mx"
@@ -169,6 +171,7 @@ static void test_case_kernels(const char *cname)
 static const char *const OUTPUTS[] = {
     "mxfp4_codes.npy", "mxfp4_scales.npy", "mxfp4_dequant.npy",
     "mxfp8_e4m3_codes.npy", "mxfp8_e4m3_scales.npy", "mxfp8_e4m3_dequant.npy",
+    "nvfp4_global_scale.npy", "nvfp4_codes.npy", "nvfp4_scales.npy", "nvfp4_dequant.npy",
 };
 
 static void test_vikref_case(const char *cname)
@@ -195,13 +198,54 @@ static void test_vikref_case(const char *cname)
         }
     }
     entries = count_entries(out);
-    snprintf(desc, sizeof desc, "vik-ref %s: wrote the %zu MX outputs and nothing else "
-             "(no nvfp4_*)", cname, COUNT(OUTPUTS));
+    snprintf(desc, sizeof desc, "vik-ref %s: wrote the %zu MX and NVFP4 outputs and nothing else",
+             cname, COUNT(OUTPUTS));
     check_msg(missing == 0 && n == (int)COUNT(OUTPUTS) && entries == n, desc,
               "%d files written, %d entries, missing: %s", n, entries, det);
     lines = count_lines(log, "wrote ");
     snprintf(desc, sizeof desc, "vik-ref %s: one 'wrote' line per file", cname);
     check_msg(lines == n, desc, "%d lines for %d files", lines, n);
+}
+
+/* A NaN in the input: MX gives its block scale 255; NVFP4's global scale
+   refuses the tensor, and vik-ref writes the recipe's NaN form (g NaN, every
+   block scale 0x7F, codes 0, dequantized NaN) instead of failing the case. */
+static void test_vikref_nan(void)
+{
+    float v[2 * 32];
+    size_t s2x32[2] = {2, 32};
+    char d[256], p[400], out[300], err[512];
+    npy_array g, sc, cd, dq, ms;
+    for (int i = 0; i < 64; i++) v[i] = (float)(i % 7) - 3.0f;
+    v[40] = NAN;
+    tpath(d, sizeof d, "nancase");
+    mkdir(d, 0777);
+    snprintf(p, sizeof p, "%s/input.npy", d);
+    if (npy_write(p, NPY_F32, 2, s2x32, v, err, sizeof err) != NPY_OK) {
+        check_msg(0, "write the NaN case", "%s", err);
+        return;
+    }
+    tpath(out, sizeof out, "nanout");
+    int rc = run_vikref(d, out);
+    if (!check_msg(rc == 0, "vik-ref on an input with a NaN exits 0", "exit %d", rc)) return;
+    int ok = 1;
+    snprintf(p, sizeof p, "%s/nvfp4_global_scale.npy", out);
+    ok &= npy_read(p, &g, err, sizeof err) == NPY_OK && g.count == 1 && isnan(((float *)g.data)[0]);
+    snprintf(p, sizeof p, "%s/nvfp4_scales.npy", out);
+    ok &= npy_read(p, &sc, err, sizeof err) == NPY_OK && sc.count == 4;
+    for (size_t i = 0; ok && i < sc.count; i++) ok &= ((uint8_t *)sc.data)[i] == 0x7F;
+    snprintf(p, sizeof p, "%s/nvfp4_codes.npy", out);
+    ok &= npy_read(p, &cd, err, sizeof err) == NPY_OK && cd.count == 32;
+    for (size_t i = 0; ok && i < cd.count; i++) ok &= ((uint8_t *)cd.data)[i] == 0;
+    snprintf(p, sizeof p, "%s/nvfp4_dequant.npy", out);
+    ok &= npy_read(p, &dq, err, sizeof err) == NPY_OK && dq.count == 64;
+    for (size_t i = 0; ok && i < dq.count; i++) ok &= isnan(((float *)dq.data)[i]);
+    check(ok, "vik-ref NaN input: nvfp4 g NaN, block scales 0x7F, codes 0, dequantized NaN");
+    snprintf(p, sizeof p, "%s/mxfp4_scales.npy", out);
+    ok = npy_read(p, &ms, err, sizeof err) == NPY_OK && ms.count == 2 && ((uint8_t *)ms.data)[0] != 255 &&
+         ((uint8_t *)ms.data)[1] == 255;
+    check(ok, "vik-ref NaN input: mxfp4 the NaN's block scale 255, the other block finite");
+    npy_free(&g); npy_free(&sc); npy_free(&cd); npy_free(&dq); npy_free(&ms);
 }
 
 /* ---- (c) bad cases ---- */
@@ -252,12 +296,12 @@ static void test_vikref_bad(void)
                 "(ambiguous kind), creates nothing", c, o, -1, "ambiguous");
 
     /* The last output cannot be staged (a directory occupies its temporary
-       name): the five staged before it must be removed, none renamed. */
+       name): the nine staged before it must be removed, none renamed. */
     mkdir(o, 0777);
-    snprintf(q, sizeof q, "%s/.mxfp8_e4m3_dequant.npy.tmp", o);
+    snprintf(q, sizeof q, "%s/.nvfp4_dequant.npy.tmp", o);
     mkdir(q, 0777);
-    expect_fail("vik-ref failing on its last MX output leaves no output file",
-                DATA "/case0", o, 1, "mxfp8_e4m3_dequant.npy");
+    expect_fail("vik-ref failing on its last output leaves no output file",
+                DATA "/case0", o, 1, "nvfp4_dequant.npy");
     rm_tree(o);
 }
 
@@ -600,6 +644,7 @@ int main(void)
     }
     for (i = 0; i < COUNT(CASES); i++)
         test_vikref_case(CASES[i]);
+    test_vikref_nan();
     test_vikref_bad();
     rm_tree(tmpdir);
     return check_done();
