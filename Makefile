@@ -4,7 +4,7 @@
 CC      ?= gcc
 # The proven code is the code that runs: C99, no fast-math, no FMA contraction.
 CFLAGS  ?= -std=c99 -Wall -Wextra -Werror -O2 -ffp-contract=off
-BENCHFLAGS ?= -std=c99 -Wall -Wextra -O3 -march=native -ffp-contract=off
+BENCHFLAGS ?= -std=c99 -Wall -Wextra -O3 -march=native -ffp-contract=off -flto
 CPPFLAGS += -Ikernels -Ispec -Iharness -Itests
 B       := build
 

@@ -1,10 +1,33 @@
 /* vik matrix products in a fixed summation order (see linear.h). */
 #include "linear.h"
 #include "float_logic.h"
+#include "tile_logic.h"
+
+#define TILE_ROWS 8u   /* vik_matmul_f32's tile: 8 weight rows x 2 tokens */
 
 /* Bounds the proof carries: a product is at most 2^40; a lane that has added
    k products is at most k * C with C = 2^40 + 2^28, 2^28 being half an ulp at
    2^53, the largest a lane can reach (4096 C = 2^52 + 2^40 < 2^53). */
+
+/* One lane step s0 + a * b: a product is at most 2^40; the sum, after k
+   earlier steps, at most (k + 1) C. */
+/*@ requires k: 0 <= k <= 4095;
+    requires ba: \is_finite(a) && \abs(a) <= 0x1p20;
+    requires bb: \is_finite(b) && \abs(b) <= 0x1p20;
+    requires bs: \is_finite(s0) && \abs(s0) <= k * (0x1p40 + 0x1p28);
+    assigns \nothing;
+    ensures fin: \is_finite(\result) && \abs(\result) <= (k + 1) * (0x1p40 + 0x1p28);
+*/
+static inline float madd1(float s0, float a, float b, uint32_t k) {
+  (void)k;                                 /* only the contract uses it */
+  float p = a * b;
+  //@ assert bp: \is_finite(p) && \abs(p) <= 0x1p40;
+  //@ assert bs: \is_finite(s0) && \abs(s0) <= 0x1p52;
+  float s = s0 + p;
+  //@ assert err: \abs(rsub(s, s0 + p)) <= 0x1p28;
+  //@ assert err2: \abs(s - (s0 + p)) <= 0x1p28;
+  return s;
+}
 
 /* The k-th product of lanes 0 .. cnt-1: acc[l] += w[l] * x[l]. */
 /*@ requires cnt: 0 <= cnt <= VIK_LANES;
@@ -24,8 +47,7 @@
     ensures rest: \forall integer j; cnt <= j < VIK_LANES ==>
                     \is_finite(acc[j]) && \abs(acc[j]) <= (k + 1) * (0x1p40 + 0x1p28);
 */
-static void lane_madd(float *acc, const float *w, const float *x, uint32_t cnt, uint32_t k) {
-  (void)k;                                 /* only the contract uses it */
+static inline void lane_madd(float *acc, const float *w, const float *x, uint32_t cnt, uint32_t k) {
   /*@ loop invariant bounds: 0 <= l <= cnt;
       loop invariant done: \forall integer j; 0 <= j < l ==>
                              \is_finite(acc[j]) && \abs(acc[j]) <= (k + 1) * (0x1p40 + 0x1p28);
@@ -34,18 +56,7 @@ static void lane_madd(float *acc, const float *w, const float *x, uint32_t cnt, 
       loop assigns l, acc[0 .. VIK_LANES - 1];
       loop variant cnt - l;
   */
-  for (uint32_t l = 0u; l < cnt; l++) {
-    float a = w[l], b = x[l];
-    //@ assert ba: \is_finite(a) && \abs(a) <= 0x1p20 && \is_finite(b) && \abs(b) <= 0x1p20;
-    float p = a * b;
-    //@ assert bp: \is_finite(p) && \abs(p) <= 0x1p40;
-    float s0 = acc[l];
-    //@ assert bs: \is_finite(s0) && \abs(s0) <= 0x1p52;
-    float s = s0 + p;
-    //@ assert err: \abs(rsub(s, s0 + p)) <= 0x1p28;
-    //@ assert err2: \abs(s - (s0 + p)) <= 0x1p28;
-    acc[l] = s;
-  }
+  for (uint32_t l = 0u; l < cnt; l++) acc[l] = madd1(acc[l], w[l], x[l], k);
 }
 
 /* One tree addition: a sum of two lanes whose magnitudes are at most 2^56
@@ -68,7 +79,7 @@ static float tree_add(float a, float b) { return a + b; }
     ensures finite: \is_finite(\result);
     ensures bound: \abs(\result) <= 0x1p57;
 */
-static float lane_sum(float *acc) {
+static inline float lane_sum(float *acc) {
   uint32_t l;
   /* the fixed tree: 8 + 4 + 2 + 1 additions, each level at most doubling */
   /*@ loop invariant bounds: 0 <= l <= 8;
@@ -130,27 +141,162 @@ float vik_dot_f32(const float *a, const float *b, uint32_t n) {
   return lane_sum(acc);
 }
 
-void vik_matmul_f32(float *y, const float *x, const float *w, uint32_t T, uint32_t n, uint32_t m,
-                    uint32_t o0, uint32_t o1) {
-  /* row-outer: each weight row is read from memory once and reused, from
-     cache, for all T tokens (prefill); the order of the dots does not change
-     any result bit. Each y entry is a vik_dot_f32 result, finite by its contract. */
-  /*@ loop invariant bounds: o0 <= o <= o1;
+/* A tile of 16 dots: rows 0..7 of w against rows 0..1 of x, out[2r + c] =
+   w_r . x_c, each dot in vik_dot_f32's order (element 16k + l to lane l, the
+   tail, the tree), so each is bit for bit vik_dot_f32(w_r, x_c, n). The 16
+   lane sets stay in registers: each weight load serves two tokens and each
+   token load eight rows, which makes prefill compute-bound, not load-bound. */
+/*@ requires n: 1 <= n <= VIK_K_MAX;
+    requires valid_out: \valid(out + (0 .. 2 * TILE_ROWS - 1));
+    requires valid_w: \valid_read(w + (0 .. TILE_ROWS * n - 1));
+    requires valid_x: \valid_read(x + (0 .. 2 * n - 1));
+    requires sep: \separated(out + (0 .. 2 * TILE_ROWS - 1), w + (0 .. TILE_ROWS * n - 1), x + (0 .. 2 * n - 1));
+    requires bw: \forall integer i; 0 <= i < TILE_ROWS * n ==> \is_finite(w[i]) && \abs(w[i]) <= 0x1p20;
+    requires bx: \forall integer i; 0 <= i < 2 * n ==> \is_finite(x[i]) && \abs(x[i]) <= 0x1p20;
+    assigns out[0 .. 2 * TILE_ROWS - 1];
+    ensures fin: \forall integer j; 0 <= j < 2 * TILE_ROWS ==> \is_finite(out[j]);
+*/
+static void dot_tile(float *out, const float *w, const float *x, uint32_t n) {
+  float acc[2u * TILE_ROWS * VIK_LANES], set[VIK_LANES];   /* lane set j = 2 rr + cc at acc + 16j */
+  uint32_t c = n / VIK_LANES, r = n % VIK_LANES, j, k;
+  /*@ loop invariant bounds: 0 <= j <= 2 * TILE_ROWS * VIK_LANES;
+      loop invariant zero: \forall integer i; 0 <= i < j ==> acc[i] == 0.0;
+      loop assigns j, acc[0 .. 2 * TILE_ROWS * VIK_LANES - 1];
+      loop variant 2 * TILE_ROWS * VIK_LANES - j;
+  */
+  for (j = 0u; j < 2u * TILE_ROWS * VIK_LANES; j++) acc[j] = 0.0f;
+  /* the loops written out over rows, tokens and lanes with 64-bit row offsets:
+     gcc then keeps the 16 lane sets in registers (with lane_madd calls it
+     vectorised across the rows instead, with gathers) */
+  /*@ loop invariant bounds: 0 <= k <= c;
+      loop invariant fin: \forall integer i; 0 <= i < 2 * TILE_ROWS * VIK_LANES ==>
+                            \is_finite(acc[i]) && \abs(acc[i]) <= k * (0x1p40 + 0x1p28);
+      loop assigns k, acc[0 .. 2 * TILE_ROWS * VIK_LANES - 1];
+      loop variant c - k;
+  */
+  for (k = 0u; k < c; k++) {
+    /*@ loop invariant bounds: 0 <= rr <= TILE_ROWS;
+        loop invariant done: \forall integer i; 0 <= i < 2 * VIK_LANES * rr ==>
+                               \is_finite(acc[i]) && \abs(acc[i]) <= (k + 1) * (0x1p40 + 0x1p28);
+        loop invariant todo: \forall integer i; 2 * VIK_LANES * rr <= i < 2 * TILE_ROWS * VIK_LANES ==>
+                               \is_finite(acc[i]) && \abs(acc[i]) <= k * (0x1p40 + 0x1p28);
+        loop assigns rr, acc[0 .. 2 * TILE_ROWS * VIK_LANES - 1];
+        loop variant TILE_ROWS - rr;
+    */
+    for (uint32_t rr = 0u; rr < TILE_ROWS; rr++) {
+      /*@ loop invariant bounds: 0 <= cc <= 2;
+          loop invariant done: \forall integer i; 0 <= i < 2 * VIK_LANES * rr + VIK_LANES * cc ==>
+                                 \is_finite(acc[i]) && \abs(acc[i]) <= (k + 1) * (0x1p40 + 0x1p28);
+          loop invariant todo: \forall integer i; 2 * VIK_LANES * rr + VIK_LANES * cc <= i < 2 * TILE_ROWS * VIK_LANES ==>
+                                 \is_finite(acc[i]) && \abs(acc[i]) <= k * (0x1p40 + 0x1p28);
+          loop assigns cc, acc[0 .. 2 * TILE_ROWS * VIK_LANES - 1];
+          loop variant 2 - cc;
+      */
+      for (uint32_t cc = 0u; cc < 2u; cc++) {
+        /*@ loop invariant bounds: 0 <= l <= VIK_LANES;
+            loop invariant done: \forall integer i; 0 <= i < 2 * VIK_LANES * rr + VIK_LANES * cc + l ==>
+                                   \is_finite(acc[i]) && \abs(acc[i]) <= (k + 1) * (0x1p40 + 0x1p28);
+            loop invariant todo: \forall integer i; 2 * VIK_LANES * rr + VIK_LANES * cc + l <= i < 2 * TILE_ROWS * VIK_LANES ==>
+                                   \is_finite(acc[i]) && \abs(acc[i]) <= k * (0x1p40 + 0x1p28);
+            loop assigns l, acc[0 .. 2 * TILE_ROWS * VIK_LANES - 1];
+            loop variant VIK_LANES - l;
+        */
+        for (uint32_t l = 0u; l < VIK_LANES; l++) {
+          //@ assert win: 0 <= rr * n + VIK_LANES * k + l < TILE_ROWS * n;
+          //@ assert xin: 0 <= cc * n + VIK_LANES * k + l < 2 * n;
+          uint32_t i = VIK_LANES * (2u * rr + cc) + l;
+          acc[i] = madd1(acc[i], w[(size_t)rr * n + VIK_LANES * k + l], x[(size_t)cc * n + VIK_LANES * k + l], k);
+        }
+      }
+    }
+  }
+  //@ assert tail: r > 0 ==> c <= 4095;
+  /* the n % 16 tail: element 16c + l to lane l, as vik_dot_f32 */
+  /*@ loop invariant bounds: 0 <= rr <= TILE_ROWS;
+      loop invariant done: \forall integer i; 0 <= i < 2 * VIK_LANES * rr ==>
+                             \is_finite(acc[i]) && \abs(acc[i]) <= (c + 1) * (0x1p40 + 0x1p28);
+      loop invariant todo: \forall integer i; 2 * VIK_LANES * rr <= i < 2 * TILE_ROWS * VIK_LANES ==>
+                             \is_finite(acc[i]) && \abs(acc[i]) <= c * (0x1p40 + 0x1p28);
+      loop assigns rr, acc[0 .. 2 * TILE_ROWS * VIK_LANES - 1];
+      loop variant TILE_ROWS - rr;
+  */
+  for (uint32_t rr = 0u; rr < TILE_ROWS; rr++) {
+    /*@ loop invariant bounds: 0 <= cc <= 2;
+        loop invariant done: \forall integer i; 0 <= i < 2 * VIK_LANES * rr + VIK_LANES * cc ==>
+                               \is_finite(acc[i]) && \abs(acc[i]) <= (c + 1) * (0x1p40 + 0x1p28);
+        loop invariant todo: \forall integer i; 2 * VIK_LANES * rr + VIK_LANES * cc <= i < 2 * TILE_ROWS * VIK_LANES ==>
+                               \is_finite(acc[i]) && \abs(acc[i]) <= c * (0x1p40 + 0x1p28);
+        loop assigns cc, acc[0 .. 2 * TILE_ROWS * VIK_LANES - 1];
+        loop variant 2 - cc;
+    */
+    for (uint32_t cc = 0u; cc < 2u; cc++) {
+      /*@ loop invariant bounds: 0 <= l <= r;
+          loop invariant done: \forall integer i; 0 <= i < 2 * VIK_LANES * rr + VIK_LANES * cc + l ==>
+                                 \is_finite(acc[i]) && \abs(acc[i]) <= (c + 1) * (0x1p40 + 0x1p28);
+          loop invariant todo: \forall integer i; 2 * VIK_LANES * rr + VIK_LANES * cc + l <= i < 2 * TILE_ROWS * VIK_LANES ==>
+                                 \is_finite(acc[i]) && \abs(acc[i]) <= c * (0x1p40 + 0x1p28);
+          loop assigns l, acc[0 .. 2 * TILE_ROWS * VIK_LANES - 1];
+          loop variant r - l;
+      */
+      for (uint32_t l = 0u; l < r; l++) {
+        //@ assert win: 0 <= rr * n + VIK_LANES * c + l < TILE_ROWS * n;
+        //@ assert xin: 0 <= cc * n + VIK_LANES * c + l < 2 * n;
+        uint32_t i = VIK_LANES * (2u * rr + cc) + l;
+        acc[i] = madd1(acc[i], w[(size_t)rr * n + VIK_LANES * c + l], x[(size_t)cc * n + VIK_LANES * c + l], c);
+      }
+    }
+  }
+  /*@ assert lanes: \forall integer i; 0 <= i < 2 * TILE_ROWS * VIK_LANES ==>
+                      \is_finite(acc[i]) && \abs(acc[i]) <= 0x1p53; */
+  /*@ loop invariant bounds: 0 <= j <= 2 * TILE_ROWS;
+      loop invariant fin: \forall integer i; 0 <= i < j ==> \is_finite(out[i]);
+      loop assigns j, k, out[0 .. 2 * TILE_ROWS - 1], set[0 .. VIK_LANES - 1];
+      loop variant 2 * TILE_ROWS - j;
+  */
+  for (j = 0u; j < 2u * TILE_ROWS; j++) {  /* lane set j summed by the tree (a copy: the tree overwrites) */
+    /*@ loop invariant bounds: 0 <= k <= VIK_LANES;
+        loop invariant set: \forall integer i; 0 <= i < k ==> \is_finite(set[i]) && \abs(set[i]) <= 0x1p53;
+        loop assigns k, set[0 .. VIK_LANES - 1];
+        loop variant VIK_LANES - k;
+    */
+    for (k = 0u; k < VIK_LANES; k++) set[k] = acc[VIK_LANES * j + k];
+    out[j] = lane_sum(set);
+  }
+}
+
+/* Rows oa <= o < ob and tokens ta <= t < tb of y = x W^T, one vik_dot_f32
+   each: what the tiles leave over. */
+/*@ requires dims: 1 <= T && 1 <= n <= VIK_K_MAX && 1 <= m && T * n <= VIK_MAT_MAX &&
+                   m * n <= VIK_MAT_MAX && T * m <= VIK_MAT_MAX;
+    requires rows: 0 <= oa <= ob <= m;
+    requires toks: 0 <= ta <= tb <= T;
+    requires valid_x: \valid_read(x + (0 .. T * n - 1));
+    requires valid_w: \valid_read(w + (0 .. m * n - 1));
+    requires valid_y: \valid(y + (0 .. T * m - 1));
+    requires sep: \separated(y + (0 .. T * m - 1), x + (0 .. T * n - 1), w + (0 .. m * n - 1));
+    requires bounded_x: bounded_f32(x, T * n);
+    requires bounded_w: bounded_f32(w, m * n);
+    assigns y[0 .. T * m - 1];
+*/
+static void dots(float *y, const float *x, const float *w, uint32_t T, uint32_t n, uint32_t m,
+                 uint32_t oa, uint32_t ob, uint32_t ta, uint32_t tb) {
+  (void)T;                                 /* only the contract uses it */
+  /*@ loop invariant bounds: oa <= o <= ob;
       loop invariant wb: bounded_f32(w, m * n);
       loop invariant xb: bounded_f32(x, T * n);
       loop assigns o, y[0 .. T * m - 1];
-      loop variant o1 - o;
+      loop variant ob - o;
   */
-  for (uint32_t o = o0; o < o1; o++) {
+  for (uint32_t o = oa; o < ob; o++) {
     //@ assert woff: \forall integer k; 0 <= k < n ==> 0 <= o * n + k < m * n;
     //@ assert wrow: \forall integer k; 0 <= k < n ==> \is_finite(w[o * n + k]) && \abs(w[o * n + k]) <= 0x1p20;
-    /*@ loop invariant bounds: 0 <= t <= T;
+    /*@ loop invariant bounds: ta <= t <= tb;
         loop invariant wb: bounded_f32(w, m * n);
         loop invariant xb: bounded_f32(x, T * n);
         loop assigns t, y[0 .. T * m - 1];
-        loop variant T - t;
+        loop variant tb - t;
     */
-    for (uint32_t t = 0u; t < T; t++) {
+    for (uint32_t t = ta; t < tb; t++) {
       //@ assert xoff: \forall integer k; 0 <= k < n ==> 0 <= t * n + k < T * n;
       //@ assert xrow: \forall integer k; 0 <= k < n ==> \is_finite(x[t * n + k]) && \abs(x[t * n + k]) <= 0x1p20;
       //@ assert in: 0 <= t * m + o < T * m;
@@ -159,7 +305,141 @@ void vik_matmul_f32(float *y, const float *x, const float *w, uint32_t T, uint32
   }
 }
 
-/* One MXFP4 weight: an E2M1 value (|v| <= 6) times its block scale (<= 2^17). */
+void vik_matmul_f32(float *y, const float *x, const float *w, uint32_t T, uint32_t n, uint32_t m,
+                    uint32_t o0, uint32_t o1) {
+  /* Tiles of 8 rows x 2 tokens (dot_tile), then what is left one dot at a
+     time; every y entry is the vik_dot_f32 result, whatever the tiling, so a
+     row range gives the same bits as the whole matrix. */
+  float out[2u * TILE_ROWS];
+  uint32_t oe = o0 + (o1 - o0) / TILE_ROWS * TILE_ROWS, te = T - T % 2u, o;
+  /*@ loop invariant bounds: o0 <= o <= oe && (o - o0) % TILE_ROWS == 0;
+      loop invariant wb: bounded_f32(w, m * n);
+      loop invariant xb: bounded_f32(x, T * n);
+      loop assigns o, y[0 .. T * m - 1], out[0 .. 2 * TILE_ROWS - 1];
+      loop variant oe - o;
+  */
+  for (o = o0; o < oe; o += TILE_ROWS) {
+    //@ assert orow: o + TILE_ROWS <= m;
+    //@ assert wend: 0 <= o * n && (o + TILE_ROWS) * n <= m * n;
+    //@ assert wspan: 0 <= o * n && o * n + TILE_ROWS * n <= m * n;
+    /*@ assert wrows: \forall integer i; 0 <= i < TILE_ROWS * n ==>
+          \is_finite(w[o * n + i]) && \abs(w[o * n + i]) <= 0x1p20; */
+    /*@ loop invariant bounds: 0 <= t <= te && t % 2 == 0;
+        loop invariant wb: bounded_f32(w, m * n);
+        loop invariant xb: bounded_f32(x, T * n);
+        loop assigns t, y[0 .. T * m - 1], out[0 .. 2 * TILE_ROWS - 1];
+        loop variant te - t;
+    */
+    for (uint32_t t = 0u; t < te; t += 2u) {
+      //@ assert trow: t + 2 <= T;
+      //@ assert xend: 0 <= t * n && (t + 2) * n <= T * n;
+      //@ assert xspan: 0 <= t * n && t * n + 2 * n <= T * n;
+      /*@ assert xrows: \forall integer i; 0 <= i < 2 * n ==>
+            \is_finite(x[t * n + i]) && \abs(x[t * n + i]) <= 0x1p20; */
+      dot_tile(out, w + o * n, x + t * n, n);
+      /*@ loop invariant bounds: 0 <= r <= TILE_ROWS;
+          loop invariant wb: bounded_f32(w, m * n);
+          loop invariant xb: bounded_f32(x, T * n);
+          loop assigns r, y[0 .. T * m - 1];
+          loop variant TILE_ROWS - r;
+      */
+      for (uint32_t r = 0u; r < TILE_ROWS; r++) {
+        //@ assert rin: o + r < m && t + 1 < T;
+        //@ assert in0: 0 <= t * m + o + r < T * m;
+        //@ assert in1: 0 <= (t + 1) * m + (o + r) < T * m;
+        y[t * m + o + r] = out[2u * r];
+        y[(t + 1u) * m + o + r] = out[2u * r + 1u];
+      }
+    }
+  }
+  dots(y, x, w, T, n, m, oe, o1, 0u, T);   /* the rows past the last whole tile */
+  dots(y, x, w, T, n, m, o0, oe, te, T);   /* an odd last token of the tiled rows */
+}
+
+/* ---- MXFP4 weights: a chunk of up to 8 blocks is decoded in three passes
+   that gcc vectorises (a table read per weight does not): E2M1 codes to the
+   integers 2v, those to the floats v (exact), times the block scale. The
+   weights are those of vik_mxfp4_dequantize, the same float product. ---- */
+
+#define MX_CHUNK 8u      /* blocks of 32 per chunk (NVFP4: 16 of 16): 256 weights, 1 KiB of floats */
+
+/* E2M1 code c times 2, an integer of -12 .. 12, by compares and selects on
+   8-bit lanes: magnitudes 0 1 2 3 4 6 8 12. */
+/*@ requires code: c <= 15;
+    assigns \nothing;
+    ensures value: \result == (c / 8 == 1 ? -1 : 1) * e2m1_k(c % 8);
+    ensures range: -12 <= \result <= 12;
+*/
+static int8_t e2m1_twice(uint8_t c) {
+  int8_t m = (int8_t)(c % 8u);
+  int8_t g = m < 4 ? m : (m < 6 ? (int8_t)(2 * m - 4) : (int8_t)(4 * m - 16));
+  return c / 8u == 1u ? (int8_t)-g : g;
+}
+
+/* Pass 1: the 2·nbytes codes of ck as integers 2v, element 2i from the low
+   nibble of byte i. */
+/*@ requires nbytes: nbytes <= 16 * MX_CHUNK;
+    requires valid_q: \valid(q + (0 .. 2 * nbytes - 1));
+    requires valid_ck: \valid_read(ck + (0 .. nbytes - 1));
+    requires sep: \separated(q + (0 .. 2 * nbytes - 1), ck + (0 .. nbytes - 1));
+    assigns q[0 .. 2 * nbytes - 1];
+    ensures lo: \forall integer i; 0 <= i < nbytes ==>
+                  q[2 * i] == (ck[i] % 16 / 8 == 1 ? -1 : 1) * e2m1_k(ck[i] % 8);
+    ensures hi: \forall integer i; 0 <= i < nbytes ==>
+                  q[2 * i + 1] == (ck[i] / 16 / 8 == 1 ? -1 : 1) * e2m1_k(ck[i] / 16 % 8);
+    ensures range: \forall integer j; 0 <= j < 2 * nbytes ==> -12 <= q[j] <= 12;
+*/
+static inline void e2m1_codes(int8_t *q, const uint8_t *ck, uint32_t nbytes) {
+  /*@ loop invariant bounds: 0 <= i <= nbytes;
+      loop invariant lo: \forall integer j; 0 <= j < i ==>
+                           q[2 * j] == (ck[j] % 16 / 8 == 1 ? -1 : 1) * e2m1_k(ck[j] % 8);
+      loop invariant hi: \forall integer j; 0 <= j < i ==>
+                           q[2 * j + 1] == (ck[j] / 16 / 8 == 1 ? -1 : 1) * e2m1_k(ck[j] / 16 % 8);
+      loop invariant range: \forall integer j; 0 <= j < 2 * i ==> -12 <= q[j] <= 12;
+      loop assigns i, q[0 .. 2 * nbytes - 1];
+      loop variant nbytes - i;
+  */
+  for (uint32_t i = 0u; i < nbytes; i++) {
+    uint8_t byte = ck[i];
+    q[2u * i] = e2m1_twice((uint8_t)(byte % 16u));
+    q[2u * i + 1u] = e2m1_twice((uint8_t)(byte / 16u));
+  }
+}
+
+/* A small integer as a float, exact (the proof needs only its range). */
+/*@ requires bq: -12 <= q <= 12;
+    assigns \nothing;
+    ensures fin: \is_finite(\result) && -12.0 <= \result <= 12.0;
+*/
+static float i8_f32(int8_t q) { return (float)q; }
+
+/* Half of 2v: the E2M1 value v, exact. */
+/*@ requires bv: \is_finite(v) && \abs(v) <= 12.0;
+    assigns \nothing;
+    ensures fin: \is_finite(\result) && \abs(\result) <= 6.0;
+*/
+static float halve(float v) { return v * 0.5f; }
+
+/* Pass 2: the E2M1 values as floats. */
+/*@ requires cnt: cnt <= 32 * MX_CHUNK;
+    requires valid_w: \valid(w + (0 .. cnt - 1));
+    requires valid_q: \valid_read(q + (0 .. cnt - 1));
+    requires sep: \separated(w + (0 .. cnt - 1), q + (0 .. cnt - 1));
+    requires bq: \forall integer j; 0 <= j < cnt ==> -12 <= q[j] <= 12;
+    assigns w[0 .. cnt - 1];
+    ensures bw: \forall integer j; 0 <= j < cnt ==> \is_finite(w[j]) && \abs(w[j]) <= 6.0;
+*/
+static inline void e2m1_values(float *w, const int8_t *q, uint32_t cnt) {
+  /*@ loop invariant bounds: 0 <= i <= cnt;
+      loop invariant bw: \forall integer j; 0 <= j < i ==> \is_finite(w[j]) && \abs(w[j]) <= 6.0;
+      loop assigns i, w[0 .. cnt - 1];
+      loop variant cnt - i;
+  */
+  for (uint32_t i = 0u; i < cnt; i++) w[i] = halve(i8_f32(q[i]));
+}
+
+/* One MXFP4 weight: an E2M1 value (|v| <= 6) times its block scale (<= 2^17),
+   the same float product as vik_mxfp4_dequantize. */
 /*@ requires bv: \is_finite(v) && \abs(v) <= 6.0;
     requires bs: \is_finite(sc) && 0.0 < sc <= 0x1p17;
     assigns \nothing;
@@ -167,64 +447,94 @@ void vik_matmul_f32(float *y, const float *x, const float *w, uint32_t T, uint32
 */
 static float mxfp4_weight(float v, float sc) { return v * sc; }
 
-/* 16 weights of a half-block: tab[code] for each of the 8 bytes' two nibbles
-   (element 2i in the low nibble of byte i). tab holds the block's 16 scaled
-   E2M1 values, so a weight costs one table read and no float operation. */
-/*@ requires valid_wb: \valid(wb + (0 .. VIK_LANES - 1));
-    requires valid_ck: \valid_read(ck + (0 .. VIK_LANES / 2 - 1));
-    requires valid_tab: \valid_read(tab + (0 .. 15));
-    requires sep: \separated(wb + (0 .. VIK_LANES - 1), tab + (0 .. 15), ck + (0 .. VIK_LANES / 2 - 1));
-    requires tab: \forall integer j; 0 <= j < 16 ==> \is_finite(tab[j]) && \abs(tab[j]) <= 0x1p20;
-    assigns wb[0 .. VIK_LANES - 1];
-    ensures wb: \forall integer j; 0 <= j < VIK_LANES ==> \is_finite(wb[j]) && \abs(wb[j]) <= 0x1p20;
+/* Pass 3: block b's 32 values times its scale. */
+/*@ requires nblk: nblk <= MX_CHUNK;
+    requires valid_w: \valid(w + (0 .. 32 * nblk - 1));
+    requires valid_s: \valid_read(sk + (0 .. nblk - 1));
+    requires sep: \separated(w + (0 .. 32 * nblk - 1), sk + (0 .. nblk - 1));
+    requires bw: \forall integer j; 0 <= j < 32 * nblk ==> \is_finite(w[j]) && \abs(w[j]) <= 6.0;
+    requires bs: \forall integer j; 0 <= j < nblk ==> sk[j] <= VIK_MXFP4_DOT_SMAX;
+    assigns w[0 .. 32 * nblk - 1];
+    ensures bw: \forall integer j; 0 <= j < 32 * nblk ==> \is_finite(w[j]) && \abs(w[j]) <= 0x1p20;
 */
-static void unpack_half(float *wb, const uint8_t *ck, const float *tab) {
-  /*@ loop invariant bounds: 0 <= l <= VIK_LANES;
-      loop invariant wb: \forall integer j; 0 <= j < l ==> \is_finite(wb[j]) && \abs(wb[j]) <= 0x1p20;
-      loop assigns l, wb[0 .. VIK_LANES - 1];
-      loop variant VIK_LANES - l;
+static inline void scale_blocks(float *w, const uint8_t *sk, uint32_t nblk) {
+  /*@ loop invariant bounds: 0 <= b <= nblk;
+      loop invariant done: \forall integer j; 0 <= j < 32 * b ==> \is_finite(w[j]) && \abs(w[j]) <= 0x1p20;
+      loop invariant todo: \forall integer j; 32 * b <= j < 32 * nblk ==> \is_finite(w[j]) && \abs(w[j]) <= 6.0;
+      loop assigns b, w[0 .. 32 * nblk - 1];
+      loop variant nblk - b;
   */
-  for (uint32_t l = 0u; l < VIK_LANES; l++) {
-    uint32_t byte = ck[l / 2u];
-    wb[l] = tab[l % 2u == 0u ? byte % 16u : byte / 16u];
+  for (uint32_t b = 0u; b < nblk; b++) {
+    float sc = vik_e8m0_decode(sk[b]);
+    //@ assert bs: \is_finite(sc) && 0.0 < sc <= 0x1p17;
+    /*@ loop invariant bounds: 0 <= l <= 32;
+        loop invariant done: \forall integer j; 0 <= j < 32 * b + l ==> \is_finite(w[j]) && \abs(w[j]) <= 0x1p20;
+        loop invariant todo: \forall integer j; 32 * b + l <= j < 32 * nblk ==> \is_finite(w[j]) && \abs(w[j]) <= 6.0;
+        loop assigns l, w[32 * b .. 32 * b + 31];
+        loop variant 32 - l;
+    */
+    for (uint32_t l = 0u; l < 32u; l++) w[32u * b + l] = mxfp4_weight(w[32u * b + l], sc);
   }
 }
 
-float vik_dot_mxfp4(const uint8_t *codes, const uint8_t *scales, const float *x, uint32_t n) {
-  float acc[VIK_LANES], wb[VIK_LANES], val[16], tab[16];
-  uint32_t nb = n / VIK_MX_BLOCK, b, i;
-  /*@ loop invariant bounds: 0 <= i <= 16;
-      loop invariant val: \forall integer j; 0 <= j < i ==> \is_finite(val[j]) && \abs(val[j]) <= 6.0;
-      loop assigns i, val[0 .. 15];
-      loop variant 16 - i;
-  */
-  for (i = 0u; i < 16u; i++) {
-    float v = vik_e2m1_decode((uint8_t)i);
-    //@ assert bv: \is_finite(v) && \abs(v) <= 6.0;
-    val[i] = v;
-  }
-  lane_zero(acc);
-  /*@ loop invariant bounds: 0 <= b <= nb;
-      loop invariant val: \forall integer j; 0 <= j < 16 ==> \is_finite(val[j]) && \abs(val[j]) <= 6.0;
+/* The products of nblk blocks (blocks b0 .. b0 + nblk - 1 of the row) added
+   to the lanes: the weights decoded into w (q is scratch), then half-block k
+   (elements 32 b0 + 16k .. + 15) with lane l taking element 16k + l, as
+   vik_dot_f32 does. Called with nblk = MX_CHUNK, a constant gcc unrolls by,
+   and once for the tail. */
+/*@ requires nblk: 1 <= nblk <= MX_CHUNK;
+    requires b0: 2 * b0 + 2 * nblk <= 4096;
+    requires valid_acc: \valid(acc + (0 .. VIK_LANES - 1));
+    requires valid_w: \valid(w + (0 .. 32 * MX_CHUNK - 1));
+    requires valid_q: \valid(q + (0 .. 32 * MX_CHUNK - 1));
+    requires valid_ck: \valid_read(ck + (0 .. 16 * nblk - 1));
+    requires valid_s: \valid_read(sk + (0 .. nblk - 1));
+    requires valid_x: \valid_read(x + (0 .. 32 * nblk - 1));
+    // the scratch is apart from each input; the inputs may alias one another
+    requires sep_ck: \separated(ck + (0 .. 16 * nblk - 1), acc + (0 .. VIK_LANES - 1), w + (0 .. 32 * MX_CHUNK - 1), q + (0 .. 32 * MX_CHUNK - 1));
+    requires sep_sk: \separated(sk + (0 .. nblk - 1), acc + (0 .. VIK_LANES - 1), w + (0 .. 32 * MX_CHUNK - 1), q + (0 .. 32 * MX_CHUNK - 1));
+    requires sep_x: \separated(x + (0 .. 32 * nblk - 1), acc + (0 .. VIK_LANES - 1), w + (0 .. 32 * MX_CHUNK - 1), q + (0 .. 32 * MX_CHUNK - 1));
+    requires bs: \forall integer j; 0 <= j < nblk ==> sk[j] <= VIK_MXFP4_DOT_SMAX;
+    requires bx: \forall integer j; 0 <= j < 32 * nblk ==> \is_finite(x[j]) && \abs(x[j]) <= 0x1p20;
+    requires lanes: \forall integer j; 0 <= j < VIK_LANES ==>
+                      \is_finite(acc[j]) && \abs(acc[j]) <= 2 * b0 * (0x1p40 + 0x1p28);
+    assigns acc[0 .. VIK_LANES - 1], w[0 .. 32 * MX_CHUNK - 1], q[0 .. 32 * MX_CHUNK - 1];
+    ensures lanes: \forall integer j; 0 <= j < VIK_LANES ==>
+                     \is_finite(acc[j]) && \abs(acc[j]) <= 2 * (b0 + nblk) * (0x1p40 + 0x1p28);
+*/
+static inline void mxfp4_blocks(float *acc, float *w, int8_t *q, const uint8_t *ck, const uint8_t *sk,
+                         const float *x, uint32_t nblk, uint32_t b0) {
+  e2m1_codes(q, ck, 16u * nblk);
+  e2m1_values(w, q, 32u * nblk);
+  scale_blocks(w, sk, nblk);
+  /*@ loop invariant bounds: 0 <= k <= 2 * nblk;
       loop invariant fin: \forall integer j; 0 <= j < VIK_LANES ==>
-                            \is_finite(acc[j]) && \abs(acc[j]) <= 2 * b * (0x1p40 + 0x1p28);
-      loop assigns b, i, acc[0 .. VIK_LANES - 1], wb[0 .. VIK_LANES - 1], tab[0 .. 15];
-      loop variant nb - b;
+                            \is_finite(acc[j]) && \abs(acc[j]) <= (2 * b0 + k) * (0x1p40 + 0x1p28);
+      loop assigns k, acc[0 .. VIK_LANES - 1];
+      loop variant 2 * nblk - k;
   */
-  for (b = 0u; b < nb; b++) {              /* block b: elements 32b .. 32b+31 */
-    float sc = vik_e8m0_decode(scales[b]);
-    //@ assert bs: \is_finite(sc) && 0.0 < sc <= 0x1p17;
-    /*@ loop invariant bounds: 0 <= i <= 16;
-        loop invariant tab: \forall integer j; 0 <= j < i ==> \is_finite(tab[j]) && \abs(tab[j]) <= 0x1p20;
-        loop assigns i, tab[0 .. 15];
-        loop variant 16 - i;
-    */
-    for (i = 0u; i < 16u; i++) tab[i] = mxfp4_weight(val[i], sc);
-    unpack_half(wb, codes + b * 16u, tab);
-    lane_madd(acc, wb, x + b * 32u, VIK_LANES, 2u * b);
-    unpack_half(wb, codes + b * 16u + 8u, tab);
-    lane_madd(acc, wb, x + b * 32u + 16u, VIK_LANES, 2u * b + 1u);
+  for (uint32_t k = 0u; k < 2u * nblk; k++)
+    lane_madd(acc, w + 16u * k, x + 16u * k, VIK_LANES, 2u * b0 + k);
+}
+
+float vik_dot_mxfp4(const uint8_t *codes, const uint8_t *scales, const float *x, uint32_t n) {
+  float acc[VIK_LANES], w[32u * MX_CHUNK];
+  int8_t q[32u * MX_CHUNK];
+  uint32_t nb = n / VIK_MX_BLOCK, nc = nb / MX_CHUNK, rest = nb % MX_CHUNK, c;
+  lane_zero(acc);
+  /*@ loop invariant bounds: 0 <= c <= nc;
+      loop invariant fin: \forall integer j; 0 <= j < VIK_LANES ==>
+                            \is_finite(acc[j]) && \abs(acc[j]) <= 2 * (MX_CHUNK * c) * (0x1p40 + 0x1p28);
+      loop assigns c, acc[0 .. VIK_LANES - 1], w[0 .. 32 * MX_CHUNK - 1], q[0 .. 32 * MX_CHUNK - 1];
+      loop variant nc - c;
+  */
+  for (c = 0u; c < nc; c++) {
+    uint32_t b0 = MX_CHUNK * c;
+    mxfp4_blocks(acc, w, q, codes + 16u * b0, scales + b0, x + 32u * b0, MX_CHUNK, b0);
   }
+  if (rest > 0u)
+    mxfp4_blocks(acc, w, q, codes + 16u * MX_CHUNK * nc, scales + MX_CHUNK * nc,
+                 x + 32u * MX_CHUNK * nc, rest, MX_CHUNK * nc);
   //@ assert lanes: \forall integer j; 0 <= j < VIK_LANES ==> \is_finite(acc[j]) && \abs(acc[j]) <= 0x1p53;
   return lane_sum(acc);
 }
@@ -269,97 +579,167 @@ void vik_matmul_mxfp4(float *y, const float *x, const uint8_t *codes, const uint
 */
 static float mxfp8_weight(float v, float sc) { return v * sc; }
 
-/* The 256 E4M3 values; the NaN codes' entries are never read (contract). */
-/*@ requires valid_val: \valid(val + (0 .. 255));
-    assigns val[0 .. 255];
-    ensures val: \forall integer j; 0 <= j < 256 && j % 128 != 127 ==>
-                   \is_finite(val[j]) && \abs(val[j]) <= 448.0;
-*/
-static void e4m3_table(float *val) {
-  /*@ loop invariant bounds: 0 <= i <= 256;
-      loop invariant val: \forall integer j; 0 <= j < i && j % 128 != 127 ==>
-                            \is_finite(val[j]) && \abs(val[j]) <= 448.0;
-      loop assigns i, val[0 .. 255];
-      loop variant 256 - i;
-  */
-  for (uint32_t i = 0u; i < 256u; i++) {
-    float v = vik_e4m3_decode((uint8_t)i);
-    //@ assert bv: i % 128 != 127 ==> \is_finite(v) && \abs(v) <= 448.0;
-    val[i] = v;
-  }
-}
-
-/* 16 weights: val[code] * sc. */
-/*@ requires valid_wb: \valid(wb + (0 .. VIK_LANES - 1));
-    requires valid_ck: \valid_read(ck + (0 .. VIK_LANES - 1));
-    requires valid_val: \valid_read(val + (0 .. 255));
-    requires sep_val: \separated(wb + (0 .. VIK_LANES - 1), val + (0 .. 255));
-    requires sep_ck: \separated(wb + (0 .. VIK_LANES - 1), ck + (0 .. VIK_LANES - 1));   // read-only ones may alias
-    requires val: \forall integer j; 0 <= j < 256 && j % 128 != 127 ==>
-                    \is_finite(val[j]) && \abs(val[j]) <= 448.0;
-    requires codes: \forall integer j; 0 <= j < VIK_LANES ==> ck[j] % 128 != 127;
-    requires bs: \is_finite(sc) && 0.0 < sc <= 0x1p11;
-    assigns wb[0 .. VIK_LANES - 1];
-    ensures wb: \forall integer j; 0 <= j < VIK_LANES ==> \is_finite(wb[j]) && \abs(wb[j]) <= 0x1p20;
-*/
-static void unpack8(float *wb, const uint8_t *ck, const float *val, float sc) {
-  /*@ loop invariant bounds: 0 <= l <= VIK_LANES;
-      loop invariant wb: \forall integer j; 0 <= j < l ==> \is_finite(wb[j]) && \abs(wb[j]) <= 0x1p20;
-      loop assigns l, wb[0 .. VIK_LANES - 1];
-      loop variant VIK_LANES - l;
-  */
-  for (uint32_t l = 0u; l < VIK_LANES; l++) wb[l] = mxfp8_weight(val[ck[l]], sc);
-}
-
-/* vik_dot_mxfp8 with the value table given (vik_matmul_mxfp8 builds it once). */
-/*@ requires n: n % VIK_MX_BLOCK == 0 && 0 <= n <= VIK_K_MAX;
-    requires valid_val: \valid_read(val + (0 .. 255));
-    requires valid_codes: \valid_read(codes + (0 .. n - 1));
-    requires valid_scales: \valid_read(scales + (0 .. n / VIK_MX_BLOCK - 1));
-    requires valid_x: \valid_read(x + (0 .. n - 1));
-    requires val: \forall integer j; 0 <= j < 256 && j % 128 != 127 ==>
-                    \is_finite(val[j]) && \abs(val[j]) <= 448.0;
-    requires codes: \forall integer i; 0 <= i < n ==> codes[i] % 128 != 127;
-    requires scales: \forall integer i; 0 <= i < n / VIK_MX_BLOCK ==> scales[i] <= VIK_MXFP8_DOT_SMAX;
-    requires bounded_x: \forall integer i; 0 <= i < n ==> \is_finite(x[i]) && \abs(x[i]) <= 0x1p20;
+/* E4M3 code c as the integer 512 v (|512 v| <= 448 * 512), the exact
+   integer vik_e4m3_decode scales: a shift on 32-bit lanes, which gcc
+   vectorises where a 256-entry table read does not. */
+/*@ requires code: 0 <= c <= 255 && c % 128 != 127;   // explicit, for the case split over codes
     assigns \nothing;
-    ensures finite: \is_finite(\result);
-    ensures bound: \abs(\result) <= 0x1p57;
+    ensures value: \result == (c / 128 == 1 ? -1 : 1) * e4m3_k(c % 128);
+    ensures range: -229376 <= \result <= 229376;
 */
-static float dot_mxfp8(const float *val, const uint8_t *codes, const uint8_t *scales, const float *x,
-                       uint32_t n) {
-  float acc[VIK_LANES], wb[VIK_LANES];
-  uint32_t nb = n / VIK_MX_BLOCK, b;
-  lane_zero(acc);
-  /*@ loop invariant bounds: 0 <= b <= nb;
-      loop invariant fin: \forall integer j; 0 <= j < VIK_LANES ==>
-                            \is_finite(acc[j]) && \abs(acc[j]) <= 2 * b * (0x1p40 + 0x1p28);
-      loop assigns b, acc[0 .. VIK_LANES - 1], wb[0 .. VIK_LANES - 1];
-      loop variant nb - b;
+static int32_t e4m3_int(uint8_t c) {
+  uint32_t e = c / 8u % 16u, m = c % 8u;
+  uint32_t u = e == 0u ? m : (8u + m) << (e - 1u);
+  //@ assert u: u == e4m3_k(c % 128) && u <= 229376;
+  int32_t k = (int32_t)u;
+  return c >= 128u ? -k : k;
+}
+
+/* MXFP8's pass 1: cnt codes as the integers 512 v. */
+/*@ requires cnt: cnt <= 32 * MX_CHUNK;
+    requires valid_k: \valid(k + (0 .. cnt - 1));
+    requires valid_ck: \valid_read(ck + (0 .. cnt - 1));
+    requires sep: \separated(k + (0 .. cnt - 1), ck + (0 .. cnt - 1));
+    requires codes: \forall integer j; 0 <= j < cnt ==> ck[j] % 128 != 127;
+    assigns k[0 .. cnt - 1];
+    ensures value: \forall integer j; 0 <= j < cnt ==> k[j] == (ck[j] / 128 == 1 ? -1 : 1) * e4m3_k(ck[j] % 128);
+    ensures range: \forall integer j; 0 <= j < cnt ==> -229376 <= k[j] <= 229376;
+*/
+static inline void e4m3_codes(int32_t *k, const uint8_t *ck, uint32_t cnt) {
+  /*@ loop invariant bounds: 0 <= i <= cnt;
+      loop invariant value: \forall integer j; 0 <= j < i ==> k[j] == (ck[j] / 128 == 1 ? -1 : 1) * e4m3_k(ck[j] % 128);
+      loop invariant range: \forall integer j; 0 <= j < i ==> -229376 <= k[j] <= 229376;
+      loop assigns i, k[0 .. cnt - 1];
+      loop variant cnt - i;
   */
-  for (b = 0u; b < nb; b++) {              /* block b: elements 32b .. 32b+31 */
-    float sc = vik_e8m0_decode(scales[b]);
+  for (uint32_t i = 0u; i < cnt; i++) k[i] = e4m3_int(ck[i]);
+}
+
+/* An integer below 2^24 as a float, exact (the proof needs only its range). */
+/*@ requires bk: -229376 <= k <= 229376;
+    assigns \nothing;
+    ensures fin: \is_finite(\result) && -229376.0 <= \result <= 229376.0;
+*/
+static float i32_f32(int32_t k) { return (float)k; }
+
+/* 512 v times 2^-9: the E4M3 value v, exact (as vik_e4m3_decode computes it). */
+/*@ requires bv: \is_finite(v) && \abs(v) <= 229376.0;
+    assigns \nothing;
+    ensures fin: \is_finite(\result) && \abs(\result) <= 448.0;
+*/
+static float by512(float v) { return v * 0x1p-9f; }
+
+/* MXFP8's pass 2: the E4M3 values as floats. */
+/*@ requires cnt: cnt <= 32 * MX_CHUNK;
+    requires valid_w: \valid(w + (0 .. cnt - 1));
+    requires valid_k: \valid_read(k + (0 .. cnt - 1));
+    requires sep: \separated(w + (0 .. cnt - 1), k + (0 .. cnt - 1));
+    requires bk: \forall integer j; 0 <= j < cnt ==> -229376 <= k[j] <= 229376;
+    assigns w[0 .. cnt - 1];
+    ensures bw: \forall integer j; 0 <= j < cnt ==> \is_finite(w[j]) && \abs(w[j]) <= 448.0;
+*/
+static inline void e4m3_values(float *w, const int32_t *k, uint32_t cnt) {
+  /*@ loop invariant bounds: 0 <= i <= cnt;
+      loop invariant bw: \forall integer j; 0 <= j < i ==> \is_finite(w[j]) && \abs(w[j]) <= 448.0;
+      loop assigns i, w[0 .. cnt - 1];
+      loop variant cnt - i;
+  */
+  for (uint32_t i = 0u; i < cnt; i++) w[i] = by512(i32_f32(k[i]));
+}
+
+/* MXFP8's pass 3: block b's 32 values times its scale. */
+/*@ requires nblk: nblk <= MX_CHUNK;
+    requires valid_w: \valid(w + (0 .. 32 * nblk - 1));
+    requires valid_s: \valid_read(sk + (0 .. nblk - 1));
+    requires sep: \separated(w + (0 .. 32 * nblk - 1), sk + (0 .. nblk - 1));
+    requires bw: \forall integer j; 0 <= j < 32 * nblk ==> \is_finite(w[j]) && \abs(w[j]) <= 448.0;
+    requires bs: \forall integer j; 0 <= j < nblk ==> sk[j] <= VIK_MXFP8_DOT_SMAX;
+    assigns w[0 .. 32 * nblk - 1];
+    ensures bw: \forall integer j; 0 <= j < 32 * nblk ==> \is_finite(w[j]) && \abs(w[j]) <= 0x1p20;
+*/
+static inline void scale8_blocks(float *w, const uint8_t *sk, uint32_t nblk) {
+  /*@ loop invariant bounds: 0 <= b <= nblk;
+      loop invariant done: \forall integer j; 0 <= j < 32 * b ==> \is_finite(w[j]) && \abs(w[j]) <= 0x1p20;
+      loop invariant todo: \forall integer j; 32 * b <= j < 32 * nblk ==> \is_finite(w[j]) && \abs(w[j]) <= 448.0;
+      loop assigns b, w[0 .. 32 * nblk - 1];
+      loop variant nblk - b;
+  */
+  for (uint32_t b = 0u; b < nblk; b++) {
+    float sc = vik_e8m0_decode(sk[b]);
     //@ assert bs: \is_finite(sc) && 0.0 < sc <= 0x1p11;
-    unpack8(wb, codes + b * 32u, val, sc);
-    lane_madd(acc, wb, x + b * 32u, VIK_LANES, 2u * b);
-    unpack8(wb, codes + b * 32u + 16u, val, sc);
-    lane_madd(acc, wb, x + b * 32u + 16u, VIK_LANES, 2u * b + 1u);
+    /*@ loop invariant bounds: 0 <= l <= 32;
+        loop invariant done: \forall integer j; 0 <= j < 32 * b + l ==> \is_finite(w[j]) && \abs(w[j]) <= 0x1p20;
+        loop invariant todo: \forall integer j; 32 * b + l <= j < 32 * nblk ==> \is_finite(w[j]) && \abs(w[j]) <= 448.0;
+        loop assigns l, w[32 * b .. 32 * b + 31];
+        loop variant 32 - l;
+    */
+    for (uint32_t l = 0u; l < 32u; l++) w[32u * b + l] = mxfp8_weight(w[32u * b + l], sc);
   }
+}
+
+/* The products of MXFP8 blocks b0 .. b0 + nblk - 1 added to the lanes, as
+   mxfp4_blocks does. */
+/*@ requires nblk: 1 <= nblk <= MX_CHUNK;
+    requires b0: 2 * b0 + 2 * nblk <= 4096;
+    requires valid_acc: \valid(acc + (0 .. VIK_LANES - 1));
+    requires valid_w: \valid(w + (0 .. 32 * MX_CHUNK - 1));
+    requires valid_k: \valid(k + (0 .. 32 * MX_CHUNK - 1));
+    requires valid_ck: \valid_read(ck + (0 .. 32 * nblk - 1));
+    requires valid_s: \valid_read(sk + (0 .. nblk - 1));
+    requires valid_x: \valid_read(x + (0 .. 32 * nblk - 1));
+    // the scratch is apart from each input; the inputs may alias one another
+    requires sep_ck: \separated(ck + (0 .. 32 * nblk - 1), acc + (0 .. VIK_LANES - 1), w + (0 .. 32 * MX_CHUNK - 1), k + (0 .. 32 * MX_CHUNK - 1));
+    requires sep_sk: \separated(sk + (0 .. nblk - 1), acc + (0 .. VIK_LANES - 1), w + (0 .. 32 * MX_CHUNK - 1), k + (0 .. 32 * MX_CHUNK - 1));
+    requires sep_x: \separated(x + (0 .. 32 * nblk - 1), acc + (0 .. VIK_LANES - 1), w + (0 .. 32 * MX_CHUNK - 1), k + (0 .. 32 * MX_CHUNK - 1));
+    requires codes: \forall integer j; 0 <= j < 32 * nblk ==> ck[j] % 128 != 127;
+    requires bs: \forall integer j; 0 <= j < nblk ==> sk[j] <= VIK_MXFP8_DOT_SMAX;
+    requires bx: \forall integer j; 0 <= j < 32 * nblk ==> \is_finite(x[j]) && \abs(x[j]) <= 0x1p20;
+    requires lanes: \forall integer j; 0 <= j < VIK_LANES ==>
+                      \is_finite(acc[j]) && \abs(acc[j]) <= 2 * b0 * (0x1p40 + 0x1p28);
+    assigns acc[0 .. VIK_LANES - 1], w[0 .. 32 * MX_CHUNK - 1], k[0 .. 32 * MX_CHUNK - 1];
+    ensures lanes: \forall integer j; 0 <= j < VIK_LANES ==>
+                     \is_finite(acc[j]) && \abs(acc[j]) <= 2 * (b0 + nblk) * (0x1p40 + 0x1p28);
+*/
+static inline void mxfp8_blocks(float *acc, float *w, int32_t *k, const uint8_t *ck, const uint8_t *sk,
+                                const float *x, uint32_t nblk, uint32_t b0) {
+  e4m3_codes(k, ck, 32u * nblk);
+  e4m3_values(w, k, 32u * nblk);
+  scale8_blocks(w, sk, nblk);
+  /*@ loop invariant bounds: 0 <= h <= 2 * nblk;
+      loop invariant fin: \forall integer j; 0 <= j < VIK_LANES ==>
+                            \is_finite(acc[j]) && \abs(acc[j]) <= (2 * b0 + h) * (0x1p40 + 0x1p28);
+      loop assigns h, acc[0 .. VIK_LANES - 1];
+      loop variant 2 * nblk - h;
+  */
+  for (uint32_t h = 0u; h < 2u * nblk; h++)
+    lane_madd(acc, w + 16u * h, x + 16u * h, VIK_LANES, 2u * b0 + h);
+}
+
+float vik_dot_mxfp8(const uint8_t *codes, const uint8_t *scales, const float *x, uint32_t n) {
+  float acc[VIK_LANES], w[32u * MX_CHUNK];
+  int32_t k[32u * MX_CHUNK];
+  uint32_t nb = n / VIK_MX_BLOCK, nc = nb / MX_CHUNK, rest = nb % MX_CHUNK, c;
+  lane_zero(acc);
+  /*@ loop invariant bounds: 0 <= c <= nc;
+      loop invariant fin: \forall integer j; 0 <= j < VIK_LANES ==>
+                            \is_finite(acc[j]) && \abs(acc[j]) <= 2 * (MX_CHUNK * c) * (0x1p40 + 0x1p28);
+      loop assigns c, acc[0 .. VIK_LANES - 1], w[0 .. 32 * MX_CHUNK - 1], k[0 .. 32 * MX_CHUNK - 1];
+      loop variant nc - c;
+  */
+  for (c = 0u; c < nc; c++) {
+    uint32_t b0 = MX_CHUNK * c;
+    mxfp8_blocks(acc, w, k, codes + 32u * b0, scales + b0, x + 32u * b0, MX_CHUNK, b0);
+  }
+  if (rest > 0u)
+    mxfp8_blocks(acc, w, k, codes + 32u * MX_CHUNK * nc, scales + MX_CHUNK * nc,
+                 x + 32u * MX_CHUNK * nc, rest, MX_CHUNK * nc);
   //@ assert lanes: \forall integer j; 0 <= j < VIK_LANES ==> \is_finite(acc[j]) && \abs(acc[j]) <= 0x1p53;
   return lane_sum(acc);
 }
 
-float vik_dot_mxfp8(const uint8_t *codes, const uint8_t *scales, const float *x, uint32_t n) {
-  float val[256];
-  e4m3_table(val);
-  return dot_mxfp8(val, codes, scales, x, n);
-}
-
 void vik_matmul_mxfp8(float *y, const float *x, const uint8_t *codes, const uint8_t *scales,
                       uint32_t T, uint32_t n, uint32_t m, uint32_t o0, uint32_t o1) {
-  float val[256];
   uint32_t ns = n / VIK_MX_BLOCK;
-  e4m3_table(val);
   /*@ loop invariant bounds: o0 <= o <= o1;
       loop invariant xb: bounded_f32(x, T * n);
       loop invariant cb: \forall integer i; 0 <= i < m * n ==> codes[i] % 128 != 127;
@@ -381,7 +761,7 @@ void vik_matmul_mxfp8(float *y, const float *x, const uint8_t *codes, const uint
       //@ assert xoff: \forall integer k; 0 <= k < n ==> 0 <= t * n + k < T * n;
       //@ assert xrow: \forall integer k; 0 <= k < n ==> \is_finite(x[t * n + k]) && \abs(x[t * n + k]) <= 0x1p20;
       //@ assert in: 0 <= t * m + o < T * m;
-      y[t * m + o] = dot_mxfp8(val, codes + o * n, scales + o * ns, x + t * n, n);
+      y[t * m + o] = vik_dot_mxfp8(codes + o * n, scales + o * ns, x + t * n, n);
     }
   }
 }
@@ -405,41 +785,103 @@ static float nvfp4_scale(float v, float g) { return v * g; }
 */
 static float nvfp4_weight(float v, float d) { return v * d; }
 
-float vik_dot_nvfp4(const uint8_t *codes, const uint8_t *scales, float g, const float *x, uint32_t n) {
-  float acc[VIK_LANES], wb[VIK_LANES], val[16], tab[16];
-  uint32_t nb = n / VIK_NV_BLOCK_DOT, b, i;
-  /*@ loop invariant bounds: 0 <= i <= 16;
-      loop invariant val: \forall integer j; 0 <= j < i ==> \is_finite(val[j]) && \abs(val[j]) <= 6.0;
-      loop assigns i, val[0 .. 15];
-      loop variant 16 - i;
+/* NVFP4's pass 3: block b's 16 values times its d = e4m3(s_b) * g; the
+   weights are those of vik_nvfp4_dequantize, the same two float products. */
+/*@ requires nblk: nblk <= 2 * MX_CHUNK;
+    requires valid_w: \valid(w + (0 .. 16 * nblk - 1));
+    requires valid_s: \valid_read(sk + (0 .. nblk - 1));
+    requires sep: \separated(w + (0 .. 16 * nblk - 1), sk + (0 .. nblk - 1));
+    requires g: \is_finite(g) && 0.0 <= g <= VIK_NVFP4_DOT_GMAX;
+    requires bw: \forall integer j; 0 <= j < 16 * nblk ==> \is_finite(w[j]) && \abs(w[j]) <= 6.0;
+    requires bs: \forall integer j; 0 <= j < nblk ==> sk[j] % 128 != 127;
+    assigns w[0 .. 16 * nblk - 1];
+    ensures bw: \forall integer j; 0 <= j < 16 * nblk ==> \is_finite(w[j]) && \abs(w[j]) <= 0x1p20;
+*/
+static inline void nv_scale_blocks(float *w, const uint8_t *sk, float g, uint32_t nblk) {
+  float d[2u * MX_CHUNK];                 /* the blocks' d first: the products then vectorise */
+  /*@ loop invariant bounds: 0 <= b <= nblk;
+      loop invariant bd: \forall integer j; 0 <= j < b ==> \is_finite(d[j]) && \abs(d[j]) <= 0x1p17;
+      loop assigns b, d[0 .. 2 * MX_CHUNK - 1];
+      loop variant nblk - b;
   */
-  for (i = 0u; i < 16u; i++) {
-    float v = vik_e2m1_decode((uint8_t)i);
-    //@ assert bv: \is_finite(v) && \abs(v) <= 6.0;
-    val[i] = v;
-  }
-  lane_zero(acc);
-  /*@ loop invariant bounds: 0 <= b <= nb;
-      loop invariant val: \forall integer j; 0 <= j < 16 ==> \is_finite(val[j]) && \abs(val[j]) <= 6.0;
-      loop invariant fin: \forall integer j; 0 <= j < VIK_LANES ==>
-                            \is_finite(acc[j]) && \abs(acc[j]) <= b * (0x1p40 + 0x1p28);
-      loop assigns b, i, acc[0 .. VIK_LANES - 1], wb[0 .. VIK_LANES - 1], tab[0 .. 15];
-      loop variant nb - b;
-  */
-  for (b = 0u; b < nb; b++) {              /* block b: elements 16b .. 16b+15, one lane chunk */
-    uint8_t s = scales[b];
-    float v = vik_e4m3_decode(s);
+  for (uint32_t b = 0u; b < nblk; b++) {
+    float v = vik_e4m3_decode(sk[b]);
     //@ assert bs: \is_finite(v) && \abs(v) <= 448.0;
-    float d = nvfp4_scale(v, g);
-    /*@ loop invariant bounds: 0 <= i <= 16;
-        loop invariant tab: \forall integer j; 0 <= j < i ==> \is_finite(tab[j]) && \abs(tab[j]) <= 0x1p20;
-        loop assigns i, tab[0 .. 15];
-        loop variant 16 - i;
-    */
-    for (i = 0u; i < 16u; i++) tab[i] = nvfp4_weight(val[i], d);
-    unpack_half(wb, codes + b * 8u, tab);
-    lane_madd(acc, wb, x + b * 16u, VIK_LANES, b);
+    d[b] = nvfp4_scale(v, g);
   }
+  /*@ loop invariant bounds: 0 <= b <= nblk;
+      loop invariant bd: \forall integer j; 0 <= j < nblk ==> \is_finite(d[j]) && \abs(d[j]) <= 0x1p17;
+      loop invariant done: \forall integer j; 0 <= j < 16 * b ==> \is_finite(w[j]) && \abs(w[j]) <= 0x1p20;
+      loop invariant todo: \forall integer j; 16 * b <= j < 16 * nblk ==> \is_finite(w[j]) && \abs(w[j]) <= 6.0;
+      loop assigns b, w[0 .. 16 * nblk - 1];
+      loop variant nblk - b;
+  */
+  for (uint32_t b = 0u; b < nblk; b++) {
+    /*@ loop invariant bounds: 0 <= l <= 16;
+        loop invariant done: \forall integer j; 0 <= j < 16 * b + l ==> \is_finite(w[j]) && \abs(w[j]) <= 0x1p20;
+        loop invariant todo: \forall integer j; 16 * b + l <= j < 16 * nblk ==> \is_finite(w[j]) && \abs(w[j]) <= 6.0;
+        loop assigns l, w[16 * b .. 16 * b + 15];
+        loop variant 16 - l;
+    */
+    for (uint32_t l = 0u; l < 16u; l++) w[16u * b + l] = nvfp4_weight(w[16u * b + l], d[b]);
+  }
+}
+
+/* The products of NVFP4 blocks b0 .. b0 + nblk - 1 added to the lanes, as
+   mxfp4_blocks does; block k is one lane chunk (lane l takes element 16k + l). */
+/*@ requires nblk: 1 <= nblk <= 2 * MX_CHUNK;
+    requires b0: b0 + nblk <= 4096;
+    requires valid_acc: \valid(acc + (0 .. VIK_LANES - 1));
+    requires valid_w: \valid(w + (0 .. 32 * MX_CHUNK - 1));
+    requires valid_q: \valid(q + (0 .. 32 * MX_CHUNK - 1));
+    requires valid_ck: \valid_read(ck + (0 .. 8 * nblk - 1));
+    requires valid_s: \valid_read(sk + (0 .. nblk - 1));
+    requires valid_x: \valid_read(x + (0 .. 16 * nblk - 1));
+    // the scratch is apart from each input; the inputs may alias one another
+    requires sep_ck: \separated(ck + (0 .. 8 * nblk - 1), acc + (0 .. VIK_LANES - 1), w + (0 .. 32 * MX_CHUNK - 1), q + (0 .. 32 * MX_CHUNK - 1));
+    requires sep_sk: \separated(sk + (0 .. nblk - 1), acc + (0 .. VIK_LANES - 1), w + (0 .. 32 * MX_CHUNK - 1), q + (0 .. 32 * MX_CHUNK - 1));
+    requires sep_x: \separated(x + (0 .. 16 * nblk - 1), acc + (0 .. VIK_LANES - 1), w + (0 .. 32 * MX_CHUNK - 1), q + (0 .. 32 * MX_CHUNK - 1));
+    requires g: \is_finite(g) && 0.0 <= g <= VIK_NVFP4_DOT_GMAX;
+    requires bs: \forall integer j; 0 <= j < nblk ==> sk[j] % 128 != 127;
+    requires bx: \forall integer j; 0 <= j < 16 * nblk ==> \is_finite(x[j]) && \abs(x[j]) <= 0x1p20;
+    requires lanes: \forall integer j; 0 <= j < VIK_LANES ==>
+                      \is_finite(acc[j]) && \abs(acc[j]) <= b0 * (0x1p40 + 0x1p28);
+    assigns acc[0 .. VIK_LANES - 1], w[0 .. 32 * MX_CHUNK - 1], q[0 .. 32 * MX_CHUNK - 1];
+    ensures lanes: \forall integer j; 0 <= j < VIK_LANES ==>
+                     \is_finite(acc[j]) && \abs(acc[j]) <= (b0 + nblk) * (0x1p40 + 0x1p28);
+*/
+static inline void nvfp4_blocks(float *acc, float *w, int8_t *q, const uint8_t *ck, const uint8_t *sk,
+                         float g, const float *x, uint32_t nblk, uint32_t b0) {
+  e2m1_codes(q, ck, 8u * nblk);
+  e2m1_values(w, q, 16u * nblk);
+  nv_scale_blocks(w, sk, g, nblk);
+  /*@ loop invariant bounds: 0 <= k <= nblk;
+      loop invariant fin: \forall integer j; 0 <= j < VIK_LANES ==>
+                            \is_finite(acc[j]) && \abs(acc[j]) <= (b0 + k) * (0x1p40 + 0x1p28);
+      loop assigns k, acc[0 .. VIK_LANES - 1];
+      loop variant nblk - k;
+  */
+  for (uint32_t k = 0u; k < nblk; k++)
+    lane_madd(acc, w + 16u * k, x + 16u * k, VIK_LANES, b0 + k);
+}
+
+float vik_dot_nvfp4(const uint8_t *codes, const uint8_t *scales, float g, const float *x, uint32_t n) {
+  float acc[VIK_LANES], w[32u * MX_CHUNK];
+  int8_t q[32u * MX_CHUNK];
+  uint32_t nb = n / VIK_NV_BLOCK_DOT, ch = 2u * MX_CHUNK, nc = nb / ch, rest = nb % ch, c;
+  lane_zero(acc);
+  /*@ loop invariant bounds: 0 <= c <= nc;
+      loop invariant fin: \forall integer j; 0 <= j < VIK_LANES ==>
+                            \is_finite(acc[j]) && \abs(acc[j]) <= (ch * c) * (0x1p40 + 0x1p28);
+      loop assigns c, acc[0 .. VIK_LANES - 1], w[0 .. 32 * MX_CHUNK - 1], q[0 .. 32 * MX_CHUNK - 1];
+      loop variant nc - c;
+  */
+  for (c = 0u; c < nc; c++) {
+    uint32_t b0 = ch * c;
+    nvfp4_blocks(acc, w, q, codes + 8u * b0, scales + b0, g, x + 16u * b0, ch, b0);
+  }
+  if (rest > 0u)
+    nvfp4_blocks(acc, w, q, codes + 8u * ch * nc, scales + ch * nc, g, x + 16u * ch * nc, rest, ch * nc);
   //@ assert lanes: \forall integer j; 0 <= j < VIK_LANES ==> \is_finite(acc[j]) && \abs(acc[j]) <= 0x1p53;
   return lane_sum(acc);
 }

@@ -23,7 +23,9 @@
    (f) vik_dot_f32 bit-equal to an independent scalar re-implementation of
        the documented order (16 lanes, lane l gets i % 16 == l in increasing
        i; tree l += l + 8, + 4, + 2, + 1), at every n up to 200 and some
-       larger ones, at 16 pointer alignments. */
+       larger ones, at 16 pointer alignments;
+   (g) vik_matmul_f32's 8 x 2 tiles at random shapes around the tile edges:
+       each entry bit-equal to vik_dot_f32, entries outside the range untouched. */
 #define _POSIX_C_SOURCE 200809L
 #include "check.h"
 #include "linear.h"
@@ -719,6 +721,38 @@ static void test_dot_order(void)
     }
 }
 
+/* ---- (g) the 8 x 2 tiles of vik_matmul_f32 ----
+   Random shapes around the tile edges (T odd and even, m and o1 - o0 not
+   multiples of 8, n with and without a tail of n % 16): every entry of the
+   range equals vik_dot_f32 of its row and token bit for bit, and every entry
+   outside it keeps its sentinel. */
+static void test_tiles(void)
+{
+    enum { TMAXT = 9, NMAXT = 300, MMAXT = 40, TRIALS = 300 };
+    static float x[TMAXT * NMAXT], w[MMAXT * NMAXT], y[TMAXT * MMAXT];
+    int bad = 0, trial, entries = 0;
+    char detail[160] = "";
+    for (trial = 0; trial < TRIALS; trial++) {
+        uint32_t T = 1u + rnd() % TMAXT, n = 1u + rnd() % NMAXT, m = 1u + rnd() % MMAXT;
+        uint32_t o0 = rnd() % (m + 1u), o1 = o0 + rnd() % (m - o0 + 1u), t, o, i;
+        for (i = 0; i < T * n; i++) x[i] = rsign(mant() * pow2((int)(rnd() % 20) - 10));
+        for (i = 0; i < m * n; i++) w[i] = rsign(mant() * pow2((int)(rnd() % 20) - 10));
+        for (i = 0; i < T * m; i++) y[i] = -7.0f;   /* sentinel */
+        vik_matmul_f32(y, x, w, T, n, m, o0, o1);
+        for (t = 0; t < T; t++)
+            for (o = 0; o < m; o++) {
+                float want = o0 <= o && o < o1 ? vik_dot_f32(w + o * n, x + t * n, n) : -7.0f;
+                entries += o0 <= o && o < o1;
+                if (f2u(y[t * m + o]) != f2u(want) && bad++ == 0)
+                    snprintf(detail, sizeof detail, "T=%u n=%u m=%u [%u, %u): y[%u, %u] = %a, want %a",
+                             T, n, m, o0, o1, t, o, y[t * m + o], want);
+            }
+    }
+    check_msg(bad == 0 && entries > 3000,
+              "vik_matmul_f32 tiles: 300 random shapes, each entry == vik_dot_f32, others untouched",
+              "%d mismatches of %d entries; first %s", bad, entries, detail);
+}
+
 int main(void)
 {
     lcase c;
@@ -739,6 +773,7 @@ int main(void)
     test_dot_random();
     test_dot_extremes();
     test_dot_order();
+    test_tiles();
     rm_tree(tmpdir);
     return check_done();
 }
