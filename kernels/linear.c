@@ -9,27 +9,49 @@
    k products is at most k * C with C = 2^40 + 2^28, 2^28 being half an ulp at
    2^53, the largest a lane can reach (4096 C = 2^52 + 2^40 < 2^53). */
 
+/* One float addition, of lane sums or of tree levels: a sum of two values
+   at most 2^56 stays finite; with a power-of-two bound B on both, |result|
+   <= 2B; its rounding error is at most u = 2^-24 relative plus 2^-150. */
+/*@ requires fa: \is_finite(a) && \abs(a) <= 0x1p56;
+    requires fb: \is_finite(b) && \abs(b) <= 0x1p56;
+    assigns \nothing;
+    ensures fin: \is_finite(\result);
+    ensures b54: \abs(a) <= 0x1p53 && \abs(b) <= 0x1p53 ==> \abs(\result) <= 0x1p54;
+    ensures b55: \abs(a) <= 0x1p54 && \abs(b) <= 0x1p54 ==> \abs(\result) <= 0x1p55;
+    ensures b56: \abs(a) <= 0x1p55 && \abs(b) <= 0x1p55 ==> \abs(\result) <= 0x1p56;
+    ensures b57: \abs(\result) <= 0x1p57;
+    ensures e53: \abs(a + b) <= 0x1p53 ==> \abs(rsub(\result, a + b)) <= 0x1p28;
+    ensures rel: \abs(rsub(\result, a + b)) <= 0x1p-24 * \abs(a + b) + 0x1p-150;
+*/
+static inline float fadd(float a, float b) { return a + b; }
+
 /* One lane step s0 + a * b: a product is at most 2^40; the sum, after k
-   earlier steps, at most (k + 1) C. */
+   earlier steps, at most (k + 1) C. Its rounding error against the real
+   s0 + a b: the product's and the sum's, each at most u = 2^-24 relative plus
+   2^-150 (half the least subnormal). */
 /*@ requires k: 0 <= k <= 4095;
     requires ba: \is_finite(a) && \abs(a) <= 0x1p20;
     requires bb: \is_finite(b) && \abs(b) <= 0x1p20;
     requires bs: \is_finite(s0) && \abs(s0) <= k * (0x1p40 + 0x1p28);
     assigns \nothing;
     ensures fin: \is_finite(\result) && \abs(\result) <= (k + 1) * (0x1p40 + 0x1p28);
+    ensures err: \abs(\result - (s0 + (real)a * (real)b)) <=
+                   0x1p-24 * \abs(s0) + VIK_U2 * \abs((real)a * (real)b) + 0x1p-148;
 */
 static inline float madd1(float s0, float a, float b, uint32_t k) {
   (void)k;                                 /* only the contract uses it */
   float p = a * b;
   //@ assert bp: \is_finite(p) && \abs(p) <= 0x1p40;
+  //@ assert rp: \abs(rsub(p, (real)a * (real)b)) <= 0x1p-24 * \abs((real)a * (real)b) + 0x1p-150;
   //@ assert bs: \is_finite(s0) && \abs(s0) <= 0x1p52;
-  float s = s0 + p;
+  float s = fadd(s0, p);     /* the addition's relative error is fadd's */
   //@ assert err: \abs(rsub(s, s0 + p)) <= 0x1p28;
   //@ assert err2: \abs(s - (s0 + p)) <= 0x1p28;
   return s;
 }
 
-/* The k-th product of lanes 0 .. cnt-1: acc[l] += w[l] * x[l]. */
+/* The k-th product of lanes 0 .. cnt-1: acc[l] += w[l] * x[l]; each lane's
+   rounding error is madd1's. */
 /*@ requires cnt: 0 <= cnt <= VIK_LANES;
     requires k: 0 <= k <= 4095;
     requires valid_acc: \valid(acc + (0 .. VIK_LANES - 1));
@@ -46,6 +68,10 @@ static inline float madd1(float s0, float a, float b, uint32_t k) {
                     \is_finite(acc[j]) && \abs(acc[j]) <= (k + 1) * (0x1p40 + 0x1p28);
     ensures rest: \forall integer j; cnt <= j < VIK_LANES ==>
                     \is_finite(acc[j]) && \abs(acc[j]) <= (k + 1) * (0x1p40 + 0x1p28);
+    ensures err: \forall integer j; 0 <= j < cnt ==>
+                   \abs(acc[j] - (\old(acc[j]) + (real)w[j] * (real)x[j])) <=
+                     0x1p-24 * \abs(\old(acc[j])) + VIK_U2 * \abs((real)w[j] * (real)x[j]) + 0x1p-148;
+    ensures same: \forall integer j; cnt <= j < VIK_LANES ==> acc[j] == \old(acc[j]);
 */
 static inline void lane_madd(float *acc, const float *w, const float *x, uint32_t cnt, uint32_t k) {
   /*@ loop invariant bounds: 0 <= l <= cnt;
@@ -53,57 +79,88 @@ static inline void lane_madd(float *acc, const float *w, const float *x, uint32_
                              \is_finite(acc[j]) && \abs(acc[j]) <= (k + 1) * (0x1p40 + 0x1p28);
       loop invariant todo: \forall integer j; l <= j < VIK_LANES ==>
                                \is_finite(acc[j]) && \abs(acc[j]) <= k * (0x1p40 + 0x1p28);
+      loop invariant err: \forall integer j; 0 <= j < l ==>
+                            \abs(acc[j] - (\at(acc[j], Pre) + (real)w[j] * (real)x[j])) <=
+                              0x1p-24 * \abs(\at(acc[j], Pre)) + VIK_U2 * \abs((real)w[j] * (real)x[j]) + 0x1p-148;
+      loop invariant same: \forall integer j; l <= j < VIK_LANES ==> acc[j] == \at(acc[j], Pre);
       loop assigns l, acc[0 .. VIK_LANES - 1];
       loop variant cnt - l;
   */
   for (uint32_t l = 0u; l < cnt; l++) acc[l] = madd1(acc[l], w[l], x[l], k);
 }
 
-/* One tree addition: a sum of two lanes whose magnitudes are at most 2^56
-   stays finite; with a power-of-two bound B on both, |result| <= 2B. */
-/*@ requires fa: \is_finite(a) && \abs(a) <= 0x1p56;
-    requires fb: \is_finite(b) && \abs(b) <= 0x1p56;
-    assigns \nothing;
-    ensures fin: \is_finite(\result);
-    ensures b54: \abs(a) <= 0x1p53 && \abs(b) <= 0x1p53 ==> \abs(\result) <= 0x1p54;
-    ensures b55: \abs(a) <= 0x1p54 && \abs(b) <= 0x1p54 ==> \abs(\result) <= 0x1p55;
-    ensures b56: \abs(a) <= 0x1p55 && \abs(b) <= 0x1p55 ==> \abs(\result) <= 0x1p56;
-    ensures b57: \abs(\result) <= 0x1p57;
-*/
-static float tree_add(float a, float b) { return a + b; }
-
-/* The 16 lanes combined by the fixed tree: 8 + 4 + 2 + 1 additions. */
-/*@ requires valid_acc: \valid(acc + (0 .. VIK_LANES - 1));
+/* The tree's rounding error.
+   A tree node t of level m holds the rounded sum of 2^m lanes, of exact sum x
+   (the lanes' real sum) and magnitude y (the sum of the lanes' magnitudes):
+   each level rounds once more, so |t - x| <= m V y + (2^m - 1) 2^-149, and
+   |t| <= (1 + m V) y + the same. V = VIK_V covers u and its (1 + u) growth. */
+#define TREE_OK(m, t, x, y) \
+  (\abs((t) - (x)) <= (m) * VIK_V * (y) + ((1 << (m)) - 1) * 0x1p-149 && \
+   \abs(t) <= (1 + (m) * VIK_V) * (y) + ((1 << (m)) - 1) * 0x1p-149)
+/* The 16 lanes combined by the fixed tree: 8 + 4 + 2 + 1 additions (lane l +=
+   lane l + w for w = 8, 4, 2, 1), written out so that each node's error is
+   one small proof step. Its error: 4 roundings on every lane's path, against
+   the real sum of the lanes. SUM16(F) is F(0) + ... + F(15) (a C macro;
+   Frama-C preprocesses annotations). */
+#define SUM16(F) \
+  (F(0) + F(1) + F(2) + F(3) + F(4) + F(5) + F(6) + F(7) + \
+   F(8) + F(9) + F(10) + F(11) + F(12) + F(13) + F(14) + F(15))
+#define LP(j) acc[j]
+#define LA(j) \abs(acc[j])
+/*@ requires valid_acc: \valid_read(acc + (0 .. VIK_LANES - 1));
     requires lanes: \forall integer j; 0 <= j < VIK_LANES ==> \is_finite(acc[j]) && \abs(acc[j]) <= 0x1p53;
-    assigns acc[0 .. 7];
+    assigns \nothing;
     ensures finite: \is_finite(\result);
     ensures bound: \abs(\result) <= 0x1p57;
+    ensures err: \abs(\result - SUM16(LP)) <= 4 * VIK_V * SUM16(LA) + 15 * 0x1p-149;
 */
-static inline float lane_sum(float *acc) {
-  uint32_t l;
-  /* the fixed tree: 8 + 4 + 2 + 1 additions, each level at most doubling */
-  /*@ loop invariant bounds: 0 <= l <= 8;
-      loop invariant done: \forall integer j; 0 <= j < l ==> \is_finite(acc[j]) && \abs(acc[j]) <= 0x1p54;
-      loop invariant todo: \forall integer j; l <= j < VIK_LANES ==> \is_finite(acc[j]) && \abs(acc[j]) <= 0x1p53;
-      loop assigns l, acc[0 .. 7];
-      loop variant 8 - l;
-  */
-  for (l = 0u; l < 8u; l++) acc[l] = tree_add(acc[l], acc[l + 8u]);
-  /*@ loop invariant bounds: 0 <= l <= 4;
-      loop invariant done: \forall integer j; 0 <= j < l ==> \is_finite(acc[j]) && \abs(acc[j]) <= 0x1p55;
-      loop invariant todo: \forall integer j; l <= j < 8 ==> \is_finite(acc[j]) && \abs(acc[j]) <= 0x1p54;
-      loop assigns l, acc[0 .. 3];
-      loop variant 4 - l;
-  */
-  for (l = 0u; l < 4u; l++) acc[l] = tree_add(acc[l], acc[l + 4u]);
-  /*@ loop invariant bounds: 0 <= l <= 2;
-      loop invariant done: \forall integer j; 0 <= j < l ==> \is_finite(acc[j]) && \abs(acc[j]) <= 0x1p56;
-      loop invariant todo: \forall integer j; l <= j < 4 ==> \is_finite(acc[j]) && \abs(acc[j]) <= 0x1p55;
-      loop assigns l, acc[0 .. 1];
-      loop variant 2 - l;
-  */
-  for (l = 0u; l < 2u; l++) acc[l] = tree_add(acc[l], acc[l + 2u]);
-  return tree_add(acc[0], acc[1]);
+static inline float lane_sum(const float *acc) {
+  float a0 = fadd(acc[0], acc[8]);
+  /*@ assert a0: TREE_OK(1, a0, LP(0) + LP(8),
+                   LA(0) + LA(8)); */
+  float a1 = fadd(acc[1], acc[9]);
+  /*@ assert a1: TREE_OK(1, a1, LP(1) + LP(9),
+                   LA(1) + LA(9)); */
+  float a2 = fadd(acc[2], acc[10]);
+  /*@ assert a2: TREE_OK(1, a2, LP(2) + LP(10),
+                   LA(2) + LA(10)); */
+  float a3 = fadd(acc[3], acc[11]);
+  /*@ assert a3: TREE_OK(1, a3, LP(3) + LP(11),
+                   LA(3) + LA(11)); */
+  float a4 = fadd(acc[4], acc[12]);
+  /*@ assert a4: TREE_OK(1, a4, LP(4) + LP(12),
+                   LA(4) + LA(12)); */
+  float a5 = fadd(acc[5], acc[13]);
+  /*@ assert a5: TREE_OK(1, a5, LP(5) + LP(13),
+                   LA(5) + LA(13)); */
+  float a6 = fadd(acc[6], acc[14]);
+  /*@ assert a6: TREE_OK(1, a6, LP(6) + LP(14),
+                   LA(6) + LA(14)); */
+  float a7 = fadd(acc[7], acc[15]);
+  /*@ assert a7: TREE_OK(1, a7, LP(7) + LP(15),
+                   LA(7) + LA(15)); */
+  float b0 = fadd(a0, a4);
+  /*@ assert b0: TREE_OK(2, b0, LP(0) + LP(8) + LP(4) + LP(12),
+                   LA(0) + LA(8) + LA(4) + LA(12)); */
+  float b1 = fadd(a1, a5);
+  /*@ assert b1: TREE_OK(2, b1, LP(1) + LP(9) + LP(5) + LP(13),
+                   LA(1) + LA(9) + LA(5) + LA(13)); */
+  float b2 = fadd(a2, a6);
+  /*@ assert b2: TREE_OK(2, b2, LP(2) + LP(10) + LP(6) + LP(14),
+                   LA(2) + LA(10) + LA(6) + LA(14)); */
+  float b3 = fadd(a3, a7);
+  /*@ assert b3: TREE_OK(2, b3, LP(3) + LP(11) + LP(7) + LP(15),
+                   LA(3) + LA(11) + LA(7) + LA(15)); */
+  float c0 = fadd(b0, b2);
+  /*@ assert c0: TREE_OK(3, c0, LP(0) + LP(8) + LP(4) + LP(12) + LP(2) + LP(10) + LP(6) + LP(14),
+                   LA(0) + LA(8) + LA(4) + LA(12) + LA(2) + LA(10) + LA(6) + LA(14)); */
+  float c1 = fadd(b1, b3);
+  /*@ assert c1: TREE_OK(3, c1, LP(1) + LP(9) + LP(5) + LP(13) + LP(3) + LP(11) + LP(7) + LP(15),
+                   LA(1) + LA(9) + LA(5) + LA(13) + LA(3) + LA(11) + LA(7) + LA(15)); */
+  //@ assert cc: \abs(c0 + c1) <= (1 + 3 * VIK_V) * SUM16(LA) + 14 * 0x1p-149;
+  float d = fadd(c0, c1);
+  /*@ assert d: \abs(d - SUM16(LP)) <= 4 * VIK_V * SUM16(LA) + 15 * 0x1p-149; */
+  return d;
 }
 
 /*@ requires valid_acc: \valid(acc + (0 .. VIK_LANES - 1));

@@ -7,10 +7,15 @@
    16 lanes are combined as a fixed tree (lane l += lane l + w for w = 8, 4, 2,
    1). gcc vectorises the lane loop as it is, with no reassociation.
 
-   Error (derived from that order, see verified/NOTES.md; the proof so far
-   covers memory safety, no runtime error and finiteness): with u = 2^-24 and
+   Error (derived from that order, see verified/NOTES.md): with u = 2^-24 and
    k = ceil(n / 16) + 5 roundings on any path from a product to the result,
-   |y_hat - y| <= (k u / (1 - k u)) * sum_i |W[o, i] x[t, i]| + n * 2^-149. */
+   |y_hat - y| <= (k u / (1 - k u)) * sum_i |W[o, i] x[t, i]| + n * 2^-149.
+   Proved so far: memory safety, no runtime error and finiteness of every
+   product, and the two steps the bound is made of (kernels/linear.c): a lane
+   step's error (madd1, lane_madd: u |lane| + (2u + u^2) |w x| + 2^-148) and
+   the tree's (lane_sum: 4 VIK_V sum |lane| + 15 2^-149 against the lanes'
+   real sum). Their composition into the bound above, in vik_dot_f32's
+   contract, is not proved yet; tests/test_linear_ref.c checks it. */
 #ifndef VIK_LINEAR_H
 #define VIK_LINEAR_H
 #include <stdint.h>
@@ -20,6 +25,12 @@
 #define VIK_LANES 16
 #define VIK_K_MAX 65536u          /* longest dot product the proofs cover */
 #define VIK_MAT_MAX 0x40000000u   /* most elements of one operand (2^30) */
+
+/* Rounding constants of the error steps proved so far (u = 2^-24, float32's
+   unit roundoff): VIK_U2 >= 2u + u^2, a lane step's two roundings (product,
+   sum); VIK_V = u (1 + 2^-20), one tree level with room for the (1 + u) growth. */
+#define VIK_U2 0x1.000002p-23
+#define VIK_V 0x1.00001p-24
 
 /* Magnitude bounds under which no sum can overflow: |W|, |x| <= 2^20, so a
    product is at most 2^40 and a lane of at most 4096 products at most 2^52. */

@@ -68,7 +68,7 @@ NNF=$NNF,norm_div,pos_add,rms_scale,rot,sum_add,vik_sigmoid,vik_logit_class
 MOEF=biased,pair_sum
 FFNF=add_act,wadd,within
 MXF=mul_e2m1,mul_e4m3
-LINF=madd1,mxfp4_weight,mxfp8_weight,nvfp4_scale,nvfp4_weight,tree_add,halve,by512
+LINF=madd1,mxfp4_weight,mxfp8_weight,nvfp4_scale,nvfp4_weight,fadd,halve,by512
 # linear.c's E4M3 integer decode: the decoders' case split over codes
 LINSPLIT=e4m3_int
 NVF=nv_within,gscale,div6,mul_scale,mul_el
