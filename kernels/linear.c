@@ -2,6 +2,7 @@
 #include "linear.h"
 #include "float_logic.h"
 #include "tile_logic.h"
+#include "dot_logic.h"
 
 #define TILE_ROWS 8u   /* vik_matmul_f32's tile: 8 weight rows x 2 tokens */
 
@@ -163,6 +164,212 @@ static inline float lane_sum(const float *acc) {
   return d;
 }
 
+/* vik_dot_f32's 16 lanes as a value: passed and returned by value, they
+   are no memory to WP, so vik_dot_f32 writes no memory at all and the exact
+   sums over a, b (dot, dot_abs: functions of the memory) stay one term from
+   the first chunk to the last. gcc keeps them in registers (inline). */
+typedef struct { float v[VIK_LANES]; } lanes;
+#define SUMV(x) ((x).v[0] + (x).v[1] + (x).v[2] + (x).v[3] + (x).v[4] + (x).v[5] + (x).v[6] + (x).v[7] + \
+  (x).v[8] + (x).v[9] + (x).v[10] + (x).v[11] + (x).v[12] + (x).v[13] + (x).v[14] + (x).v[15])
+#define AV(x, j) \abs((x).v[j])
+#define SUMA(x) (AV(x, 0) + AV(x, 1) + AV(x, 2) + AV(x, 3) + AV(x, 4) + AV(x, 5) + AV(x, 6) + AV(x, 7) + \
+  AV(x, 8) + AV(x, 9) + AV(x, 10) + AV(x, 11) + AV(x, 12) + AV(x, 13) + AV(x, 14) + AV(x, 15))
+/* every lane finite and at most k C: one predicate, so that a goal that is
+   an instance of a hypothesis stays one term (-wp-split would cut the
+   quantified conjunction apart, and the provers then time out on it) */
+/*@ predicate lanes_ok(lanes x, integer k) =
+      \forall integer j; 0 <= j < VIK_LANES ==> \is_finite(x.v[j]) && \abs(x.v[j]) <= k * (0x1p40 + 0x1p28);
+*/
+#define LANES_OK(x, k) lanes_ok(x, k)
+
+/* lane_madd on a value: products o .. o+cnt-1 into lanes 0 .. cnt-1. */
+/*@ requires cnt: 0 <= cnt <= VIK_LANES;
+    requires k: 0 <= k <= 4095;
+    requires o: 0 <= o && o + cnt <= VIK_K_MAX;
+    requires valid_a: \valid_read(a + (o .. o + cnt - 1));
+    requires valid_b: \valid_read(b + (o .. o + cnt - 1));
+    requires ba: \forall integer i; o <= i < o + cnt ==> \is_finite(a[i]) && \abs(a[i]) <= 0x1p20;
+    requires bb: \forall integer i; o <= i < o + cnt ==> \is_finite(b[i]) && \abs(b[i]) <= 0x1p20;
+    requires lanes: LANES_OK(s, k);
+    assigns \nothing;
+    ensures lanes: LANES_OK(\result, k + 1);
+    ensures err: \forall integer j; 0 <= j < cnt ==>
+                   \abs(\result.v[j] - (s.v[j] + (real)a[o + j] * (real)b[o + j])) <=
+                     0x1p-24 * \abs(s.v[j]) + VIK_U2 * \abs((real)a[o + j] * (real)b[o + j]) + 0x1p-148;
+    ensures same: \forall integer j; cnt <= j < VIK_LANES ==> \result.v[j] == s.v[j];
+*/
+static inline lanes lanes_madd(lanes s, const float *a, const float *b, uint32_t o, uint32_t cnt, uint32_t k) {
+  lanes t = s;
+  /*@ loop invariant bounds: 0 <= l <= cnt;
+      loop invariant done: \forall integer j; 0 <= j < l ==>
+                             \is_finite(t.v[j]) && \abs(t.v[j]) <= (k + 1) * (0x1p40 + 0x1p28);
+      loop invariant todo: \forall integer j; l <= j < VIK_LANES ==> t.v[j] == s.v[j];
+      loop invariant todo_b: \forall integer j; l <= j < VIK_LANES ==>
+                               \is_finite(t.v[j]) && \abs(t.v[j]) <= k * (0x1p40 + 0x1p28);
+      loop invariant err: \forall integer j; 0 <= j < l ==>
+                            \abs(t.v[j] - (s.v[j] + (real)a[o + j] * (real)b[o + j])) <=
+                              0x1p-24 * \abs(s.v[j]) + VIK_U2 * \abs((real)a[o + j] * (real)b[o + j]) + 0x1p-148;
+      loop assigns l, t;
+      loop variant cnt - l;
+  */
+  for (uint32_t l = 0u; l < cnt; l++) t.v[l] = madd1(t.v[l], a[o + l], b[o + l], k);
+  return t;
+}
+
+/* One chunk of vik_dot_f32 (lanes_madd), and what it does to the sum of
+   the lanes and to the sum of their magnitudes, against the chunk's exact
+   products: the lanes' errors added up (16 lanes, each at most 2^-148
+   absolute). CS(a, b, o, cnt) and CA(a, b, o, cnt) are the chunk's exact sum
+   and magnitude (spec/dot_logic.h). */
+#define DM(j) DOT_M(a, b, o, cnt, j)
+#define DT(j) DOT_T(a, b, o, cnt, j)
+#define LANE_E(j) (0x1p-24 * AV(s, j) + VIK_U2 * DM(j) + 0x1p-148)
+#define LANE_ERR(j) (-LANE_E(j) <= t.v[(j)] - s.v[(j)] - DT(j) <= LANE_E(j))
+#define LANE_MAG(j) (AV(t, j) <= (1 + 0x1p-24) * AV(s, j) + (1 + VIK_U2) * DM(j) + 0x1p-148)
+#define MAG4(i) (AV(t, i) + AV(t, (i) + 1) + AV(t, (i) + 2) + AV(t, (i) + 3) <= \
+  (1 + 0x1p-24) * (AV(s, i) + AV(s, (i) + 1) + AV(s, (i) + 2) + AV(s, (i) + 3)) + \
+  (1 + VIK_U2) * (DM(i) + DM((i) + 1) + DM((i) + 2) + DM((i) + 3)) + 0x1p-146)
+#define ERR4E(i) (0x1p-24 * (AV(s, i) + AV(s, (i) + 1) + AV(s, (i) + 2) + AV(s, (i) + 3)) + \
+  VIK_U2 * (DM(i) + DM((i) + 1) + DM((i) + 2) + DM((i) + 3)) + 0x1p-146)
+#define ERR4(i) (-ERR4E(i) <= t.v[(i)] + t.v[(i) + 1] + t.v[(i) + 2] + t.v[(i) + 3] - \
+  (s.v[(i)] + s.v[(i) + 1] + s.v[(i) + 2] + s.v[(i) + 3]) - (DT(i) + DT((i) + 1) + DT((i) + 2) + DT((i) + 3)) <= ERR4E(i))
+/*@ requires cnt: 0 <= cnt <= VIK_LANES;
+    requires k: 0 <= k <= 4095;
+    requires o: 0 <= o && o + cnt <= VIK_K_MAX;
+    requires valid_a: \valid_read(a + (o .. o + cnt - 1));
+    requires valid_b: \valid_read(b + (o .. o + cnt - 1));
+    requires ba: \forall integer i; o <= i < o + cnt ==> \is_finite(a[i]) && \abs(a[i]) <= 0x1p20;
+    requires bb: \forall integer i; o <= i < o + cnt ==> \is_finite(b[i]) && \abs(b[i]) <= 0x1p20;
+    requires lanes: LANES_OK(s, k);
+    assigns \nothing;
+    ensures lanes: LANES_OK(\result, k + 1);
+    ensures sum: \abs(SUMV(\result) - SUMV(s) - CS(a, b, o, cnt)) <=
+                   0x1p-24 * SUMA(s) + VIK_U2 * chunk_abs(a, b, o, cnt) + 0x1p-144;
+    ensures mag: SUMA(\result) <= (1 + 0x1p-24) * SUMA(s) + (1 + VIK_U2) * chunk_abs(a, b, o, cnt) + 0x1p-144;
+*/
+static inline lanes chunk_madd(lanes s, const float *a, const float *b, uint32_t o, uint32_t cnt, uint32_t k) {
+  lanes t = lanes_madd(s, a, b, o, cnt, k);
+  //@ assert lanes: LANES_OK(t, k + 1);
+  /*@ assert lane_mag: \forall integer j; 0 <= j < VIK_LANES ==> LANE_MAG(j); */
+  //@ assert mag0: MAG4(0);
+  //@ assert mag4: MAG4(4);
+  //@ assert mag8: MAG4(8);
+  //@ assert mag12: MAG4(12);
+  /*@ assert lane_err: \forall integer j; 0 <= j < VIK_LANES ==> LANE_ERR(j); */
+  //@ assert err0: ERR4(0);
+  //@ assert err4: ERR4(4);
+  //@ assert err8: ERR4(8);
+  //@ assert err12: ERR4(12);
+  /*@ assert ca: chunk_abs(a, b, o, cnt) == CA(a, b, o, cnt); */
+  return t;
+}
+
+/* The empty dot product. Ghost, a lemma (from the definitions). */
+/*@ ghost
+  /@ assigns \nothing;
+     ensures dot: dot(a, b, 0) == 0;
+     ensures abs: dot_abs(a, b, 0) == 0;
+     ensures eb: dot_eb(0, 0) == 0 && dot_mb(0, 0) == 0;
+  @/
+  static void dot_zero(const float *a, const float *b) { }
+*/
+
+/* A chunk sum of l + 1 terms is that of l terms plus term l (no recursion
+   in sight: the ite terms of CS and CA, case by case). Ghost, a lemma. */
+/*@ ghost
+  /@ requires l: 0 <= l < VIK_LANES;
+     assigns \nothing;
+     ensures cs: CS(a, b, o, l + 1) == CS(a, b, o, l) + (real)a[o + l] * (real)b[o + l];
+     ensures ca: CA(a, b, o, l + 1) == CA(a, b, o, l) + \abs((real)a[o + l] * (real)b[o + l]);
+  @/
+  static void chunk_next(const float *a, const float *b, uint32_t o, uint32_t l) { }
+*/
+
+/* The exact dot product over one more chunk: terms o .. o+r-1 (r <= 16)
+   added to the first o. Ghost (no code): a lemma proved by its loop, one term
+   at a time, and called where vik_dot_f32 needs it at a given o and r. */
+/*@ ghost
+  /@ requires o: 0 <= o <= VIK_K_MAX;
+     requires r: 0 <= r <= VIK_LANES;
+     assigns \nothing;
+     ensures dot: dot(a, b, o + r) == dot(a, b, o) + CS(a, b, o, r);
+     ensures abs: dot_abs(a, b, o + r) == dot_abs(a, b, o) + chunk_abs(a, b, o, r);
+     ensures pos: chunk_abs(a, b, o, r) >= 0;
+  @/
+  static void dot_part(const float *a, const float *b, uint32_t o, uint32_t r) {
+    /@ assert ca: chunk_abs(a, b, o, r) == CA(a, b, o, r); @/
+    /@ loop invariant bounds: 0 <= l <= r;
+       loop invariant dot: dot(a, b, o + l) == dot(a, b, o) + CS(a, b, o, l);
+       loop invariant abs: dot_abs(a, b, o + l) == dot_abs(a, b, o) + CA(a, b, o, l);
+       loop invariant pos: CA(a, b, o, l) >= 0;
+       loop assigns l;
+       loop variant r - l;
+    @/
+    for (uint32_t l = 0u; l < r; l++) {
+      /@ assert next: dot(a, b, o + l + 1) == dot(a, b, o + l) + (real)a[o + l] * (real)b[o + l]; @/
+      /@ assert next_abs: dot_abs(a, b, o + l + 1) == dot_abs(a, b, o + l) + \abs((real)a[o + l] * (real)b[o + l]); @/
+      chunk_next(a, b, o, l);
+    }
+  }
+*/
+
+/* The error step's nonlinear facts (a chunk count k times a magnitude), out
+   of vik_dot_f32's large goals: from M0 = dot_abs(o) and C = chunk_abs(o, r)
+   to M1 = M0 + C, the bounds dot_eb and dot_mb grow by U M1, which covers
+   one more rounding u of the lanes' magnitude and VIK_U2 of the chunk's
+   products. Ghost: a lemma, its products' signs asserted first. The
+   coefficients are written k U + c U (KU), not (k + c) U: the provers relate
+   products through k alone. */
+#define KU(k, c) ((k) * VIK_U + (c) * VIK_U)
+/*@ ghost
+  /@ requires k: 0 <= k <= 4095;
+     requires m: dot_abs(a, b, o) >= 0 && chunk_abs(a, b, o, r) >= 0;
+     requires next: dot_abs(a, b, o + r) == dot_abs(a, b, o) + chunk_abs(a, b, o, r);
+     assigns \nothing;
+     ensures err: 0x1p-24 * dot_mb(k, dot_abs(a, b, o)) + dot_eb(k, dot_abs(a, b, o)) +
+                    VIK_U2 * chunk_abs(a, b, o, r) <= KU(k, 2) * dot_abs(a, b, o + r);
+     ensures mag: (1 + 0x1p-24) * dot_mb(k, dot_abs(a, b, o)) + (1 + VIK_U2) * chunk_abs(a, b, o, r)
+                    <= (1 + KU(k, 2)) * dot_abs(a, b, o + r);
+  @/
+  static void grow(const float *a, const float *b, uint32_t o, uint32_t r, uint32_t k) {
+    /@ assert eb: dot_eb(k, dot_abs(a, b, o)) == KU(k, 1) * dot_abs(a, b, o); @/
+    /@ assert mb: dot_mb(k, dot_abs(a, b, o)) == (1 + KU(k, 1)) * dot_abs(a, b, o); @/
+    /@ assert le: (4095 - k) * dot_abs(a, b, o) >= 0; @/
+    /@ assert mono: k * chunk_abs(a, b, o, r) >= 0; @/
+    /@ assert s1: KU(k, 2) * dot_abs(a, b, o + r) == KU(k, 2) * dot_abs(a, b, o) + KU(k, 2) * chunk_abs(a, b, o, r); @/
+    /@ assert s2a: 0x1p-24 * (1 + KU(k, 1)) * dot_abs(a, b, o) <= VIK_U * dot_abs(a, b, o); @/
+    /@ assert s2b: VIK_U2 * chunk_abs(a, b, o, r) <= KU(k, 2) * chunk_abs(a, b, o, r); @/
+    /@ assert s3: (1 + KU(k, 2)) * dot_abs(a, b, o + r) == (1 + KU(k, 2)) * dot_abs(a, b, o) + (1 + KU(k, 2)) * chunk_abs(a, b, o, r); @/
+  }
+*/
+
+/* One more chunk in the bounds' coefficient: (k + 1) U + U = k U + 2 U, on
+   its own (beside other nonlinear facts the provers do not find it). Ghost. */
+/*@ ghost
+  /@ requires k: 0 <= k <= 4095;
+     assigns \nothing;
+     ensures eb: dot_eb(k + 1, dot_abs(a, b, o + r)) == KU(k, 2) * dot_abs(a, b, o + r);
+     ensures mb: dot_mb(k + 1, dot_abs(a, b, o + r)) == (1 + KU(k, 2)) * dot_abs(a, b, o + r);
+  @/
+  static void next_k(const float *a, const float *b, uint32_t o, uint32_t r, uint32_t k) { }
+*/
+
+/* The tree's 4 roundings on the lanes' magnitude, bounded by 5 U: the final
+   step of vik_dot_f32's bound, nonlinear in the chunk count kk. Ghost. */
+/*@ ghost
+  /@ requires k: 0 <= kk <= 4096;
+     requires m: dot_abs(a, b, n) >= 0;
+     assigns \nothing;
+     ensures tree: 4 * VIK_V * dot_mb(kk, dot_abs(a, b, n)) + dot_eb(kk, dot_abs(a, b, n))
+                     <= KU(kk, 6) * dot_abs(a, b, n);
+  @/
+  static void grow_tree(const float *a, const float *b, uint32_t n, uint32_t kk) {
+    /@ assert eb: dot_eb(kk, dot_abs(a, b, n)) == KU(kk, 1) * dot_abs(a, b, n); @/
+    /@ assert mb: dot_mb(kk, dot_abs(a, b, n)) == (1 + KU(kk, 1)) * dot_abs(a, b, n); @/
+    /@ assert le: (4096 - kk) * dot_abs(a, b, n) >= 0; @/
+  }
+*/
+
 /*@ requires valid_acc: \valid(acc + (0 .. VIK_LANES - 1));
     assigns acc[0 .. VIK_LANES - 1];
     ensures zero: \forall integer j; 0 <= j < VIK_LANES ==> acc[j] == 0.0;
@@ -176,26 +383,88 @@ static void lane_zero(float *acc) {
   for (uint32_t l = 0u; l < VIK_LANES; l++) acc[l] = 0.0f;
 }
 
+/* The 16 lanes' tree (lane_sum) on a value. */
+/*@ requires lanes: \forall integer j; 0 <= j < VIK_LANES ==> \is_finite(s.v[j]) && \abs(s.v[j]) <= 0x1p53;
+    assigns \nothing;
+    ensures finite: \is_finite(\result);
+    ensures bound: \abs(\result) <= 0x1p57;
+    ensures err: \abs(\result - SUMV(s)) <= 4 * VIK_V * SUMA(s) + 15 * 0x1p-149;
+*/
+static inline float lanes_sum(lanes s) { return lane_sum(s.v); }
+
+/* One step of vik_dot_f32's error bound, from k chunks to k + 1: the
+   chunk's products added (chunk_madd) and the bound carried over (grow). */
+#define KAPPA 0x1p-143
+#define DOT_ERR(x, k, p) (\abs(SUMV(x) - dot(a, b, p)) <= dot_eb(k, dot_abs(a, b, p)) + (k) * KAPPA)
+#define DOT_MAG(x, k, p) (SUMA(x) <= dot_mb(k, dot_abs(a, b, p)) + (k) * KAPPA)
+/*@ requires cnt: 0 <= cnt <= VIK_LANES;
+    requires k: 0 <= k <= 4095;
+    requires o: 0 <= o && o + cnt <= VIK_K_MAX;
+    requires valid_a: \valid_read(a + (o .. o + cnt - 1));
+    requires valid_b: \valid_read(b + (o .. o + cnt - 1));
+    requires ba: \forall integer i; o <= i < o + cnt ==> \is_finite(a[i]) && \abs(a[i]) <= 0x1p20;
+    requires bb: \forall integer i; o <= i < o + cnt ==> \is_finite(b[i]) && \abs(b[i]) <= 0x1p20;
+    requires lanes: LANES_OK(s, k);
+    requires m0: dot_abs(a, b, o) >= 0;
+    requires err: DOT_ERR(s, k, o);
+    requires mag: DOT_MAG(s, k, o);
+    assigns \nothing;
+    ensures lanes: LANES_OK(\result, k + 1);
+    ensures m1: dot_abs(a, b, o + cnt) >= 0;
+    ensures err: DOT_ERR(\result, k + 1, o + cnt);
+    ensures mag: DOT_MAG(\result, k + 1, o + cnt);
+*/
+static inline lanes chunk_step(lanes s, const float *a, const float *b, uint32_t o, uint32_t cnt, uint32_t k) {
+  //@ ghost dot_part(a, b, o, cnt);
+  lanes t = chunk_madd(s, a, b, o, cnt, k);
+  //@ ghost grow(a, b, o, cnt, k);
+  //@ ghost next_k(a, b, o, cnt, k);
+  /*@ assert t4: 0x1p-24 * SUMA(s) <= 0x1p-24 * dot_mb(k, dot_abs(a, b, o)) + 0x1p-24 * k * KAPPA; */
+  /*@ assert t2: \abs(SUMV(t) - dot(a, b, o + cnt)) <=
+        0x1p-24 * SUMA(s) + VIK_U2 * chunk_abs(a, b, o, cnt) + 0x1p-144 +
+        dot_eb(k, dot_abs(a, b, o)) + k * KAPPA; */
+  return t;
+}
+
 float vik_dot_f32(const float *a, const float *b, uint32_t n) {
-  float acc[VIK_LANES];
-  uint32_t c = n / VIK_LANES, r = n % VIK_LANES, k;
-  lane_zero(acc);
+  lanes acc;
+  float y;
+  uint32_t c = n / VIK_LANES, r = n % VIK_LANES, k, o;
+  /*@ loop invariant bounds: 0 <= l <= VIK_LANES;
+      loop invariant zero: \forall integer j; 0 <= j < l ==> acc.v[j] == 0.0;
+      loop assigns l, acc;
+      loop variant VIK_LANES - l;
+  */
+  for (uint32_t l = 0u; l < VIK_LANES; l++) acc.v[l] = 0.0f;
+  //@ ghost dot_zero(a, b);
+  //@ assert split: n == VIK_LANES * c + r && c <= 4096 && 0 <= r < VIK_LANES;
+  /* after k chunks (16 k products): the lanes' sum within dot_eb of the
+     exact sum of those products, their magnitudes within dot_mb of the
+     products' magnitude; each chunk_step carries both to k + 1 */
   /*@ loop invariant bounds: 0 <= k <= c;
-      loop invariant fin: \forall integer j; 0 <= j < VIK_LANES ==>
-                            \is_finite(acc[j]) && \abs(acc[j]) <= k * (0x1p40 + 0x1p28);
-      loop assigns k, acc[0 .. VIK_LANES - 1];
+      loop invariant o: o == VIK_LANES * k;
+      loop invariant fin: LANES_OK(acc, k);
+      loop invariant m0: dot_abs(a, b, o) >= 0;
+      loop invariant err: DOT_ERR(acc, k, o);
+      loop invariant mag: DOT_MAG(acc, k, o);
+      loop assigns k, o, acc;
       loop variant c - k;
   */
-  for (k = 0u; k < c; k++) lane_madd(acc, a + k * VIK_LANES, b + k * VIK_LANES, VIK_LANES, k);
+  for (k = 0u, o = 0u; k < c; k++, o += VIK_LANES) acc = chunk_step(acc, a, b, o, VIK_LANES, k);
   /* the n % 16 tail: element 16c + l goes to lane l, as in a full chunk */
   //@ assert tail: r > 0 ==> c <= 4095;
-  if (r > 0u) {
-    lane_madd(acc, a + c * VIK_LANES, b + c * VIK_LANES, r, c);
-    /*@ assert tail_lanes: \forall integer j; 0 <= j < VIK_LANES ==>
-          \is_finite(acc[j]) && \abs(acc[j]) <= (c + 1) * (0x1p40 + 0x1p28); */
-  }
-  //@ assert lanes: \forall integer j; 0 <= j < VIK_LANES ==> \is_finite(acc[j]) && \abs(acc[j]) <= 0x1p53;
-  return lane_sum(acc);
+  //@ assert end: o == VIK_LANES * c && n == o + r;
+  if (r > 0u) acc = chunk_step(acc, a, b, o, r, c);
+  //@ ghost uint32_t kk = c + (r > 0u);
+  //@ assert kk: kk == (n + 15) / 16 && kk <= 4096;
+  /*@ assert lanes: \forall integer j; 0 <= j < VIK_LANES ==> \is_finite(acc.v[j]) && \abs(acc.v[j]) <= 0x1p53; */
+  //@ assert m1: dot_abs(a, b, n) >= 0;
+  //@ assert err1: DOT_ERR(acc, kk, n);
+  //@ assert mag1: DOT_MAG(acc, kk, n);
+  //@ ghost grow_tree(a, b, n, kk);
+  y = lanes_sum(acc);
+  /*@ assert e3: \abs(y - dot(a, b, n)) <= KU(kk, 6) * dot_abs(a, b, n) + (kk + 1) * KAPPA; */
+  return y;
 }
 
 /* A tile of 16 dots: rows 0..7 of w against rows 0..1 of x, out[2r + c] =

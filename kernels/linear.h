@@ -7,15 +7,13 @@
    16 lanes are combined as a fixed tree (lane l += lane l + w for w = 8, 4, 2,
    1). gcc vectorises the lane loop as it is, with no reassociation.
 
-   Error (derived from that order, see verified/NOTES.md): with u = 2^-24 and
-   k = ceil(n / 16) + 5 roundings on any path from a product to the result,
-   |y_hat - y| <= (k u / (1 - k u)) * sum_i |W[o, i] x[t, i]| + n * 2^-149.
-   Proved so far: memory safety, no runtime error and finiteness of every
-   product, and the two steps the bound is made of (kernels/linear.c): a lane
-   step's error (madd1, lane_madd: u |lane| + (2u + u^2) |w x| + 2^-148) and
-   the tree's (lane_sum: 4 VIK_V sum |lane| + 15 2^-149 against the lanes'
-   real sum). Their composition into the bound above, in vik_dot_f32's
-   contract, is not proved yet; tests/test_linear_ref.c checks it. */
+   Error, proved in vik_dot_f32's contract (ensures error) from that order:
+   with k = ceil(n / 16) chunks and U = VIK_U = 2^-24 (1 + 2^-11),
+   |y_hat - y| <= (k + 6) U * sum_i |W[o, i] x[t, i]| + (k + 1) * 2^-143,
+   against the exact real sums dot / dot_abs (spec/dot_logic.h): (k + 1) U
+   from the 16 lanes (each chunk's roundings add at most U times the
+   magnitude so far) and 5 U from the tree's 4 roundings (kernels/linear.c:
+   madd1, chunk_madd, chunk_step, lane_sum). */
 #ifndef VIK_LINEAR_H
 #define VIK_LINEAR_H
 #include <stdint.h>
@@ -31,6 +29,8 @@
    sum); VIK_V = u (1 + 2^-20), one tree level with room for the (1 + u) growth. */
 #define VIK_U2 0x1.000002p-23
 #define VIK_V 0x1.00001p-24
+#define VIK_U 0x1.002p-24   /* u (1 + 2^-11): a lane's step with room for its (1 + k u) growth */
+#include "dot_logic.h"
 
 /* Magnitude bounds under which no sum can overflow: |W|, |x| <= 2^20, so a
    product is at most 2^40 and a lane of at most 4096 products at most 2^52. */
@@ -47,6 +47,8 @@
     assigns \nothing;
     ensures finite: \is_finite(\result);
     ensures bound: \abs(\result) <= 0x1p57;
+    ensures error: \abs(\result - dot(a, b, n)) <=
+                     ((n + 15) / 16 * VIK_U + 6 * VIK_U) * dot_abs(a, b, n) + ((n + 15) / 16 + 1) * 0x1p-143;
 */
 float vik_dot_f32(const float *a, const float *b, uint32_t n);
 

@@ -65,7 +65,7 @@ with open(ledger, "w") as o:
     o.write("# vik proof ledger, written by make prove: function proved/total provers\n")
     o.write("# frama-c %s; %s; %s; %s; %s\n" % (ver("frama-c -version"), ver("why3 --version"), ver("z3 --version"), ver("cvc5 --version"), ver("gappa --version 2>&1")))
     o.write("# what the goals cover, what is proved in a weaker form and what is not yet proved\n"
-            "# (e.g. the encoders' global nearest-even form, the dot products' error bound):\n"
+            "# (e.g. the encoders' global nearest-even form, exp's accuracy):\n"
             "# verified/NOTES.md\n")
     for fn in sorted(total):
         o.write("%-26s %d/%d %s\n" % (fn, proved.get(fn, 0), total[fn], ",".join(sorted(provers.get(fn, [])))))

@@ -22,7 +22,7 @@ wp_run() {
   log=$1; files=$2; shift 2
   for try in 1 2; do
     t0=$(date +%s)
-    frama-c -cpp-extra-args="-Ikernels -Ispec" -wp -wp-rte -warn-special-float non-finite \
+    frama-c -cpp-extra-args="-Ikernels -Ispec ${CPPX:-}" -wp -wp-rte -warn-special-float non-finite \
       -wp-driver proofs/wp/rsub.driver -wp-timeout 10 -wp-par 2 "$@" $files > $B/$log 2>&1 \
       || { echo "prove: frama-c failed ($log)"; touch $B/failed; return; }
     echo "prove: $log $(( $(date +%s) - t0 )) s"
@@ -69,8 +69,13 @@ MOEF=biased,pair_sum
 FFNF=add_act,wadd,within
 MXF=mul_e2m1,mul_e4m3
 LINF=madd1,mxfp4_weight,mxfp8_weight,nvfp4_scale,nvfp4_weight,fadd,halve,by512
-# linear.c's E4M3 integer decode: the decoders' case split over codes
-LINSPLIT=e4m3_int
+# linear.c's E4M3 integer decode: the decoders' case split over codes; the
+# dot product's chunk sums (ite terms over the chunk length): the same split
+LINSPLIT=e4m3_int,chunk_next
+# vik_dot_f32's error bound and its arithmetic lemmas: run with the exact
+# dot product's definitions withheld (spec/dot_logic.h, VIK_DOT_OPAQUE); the
+# lemmas that need them (dot_zero, dot_part) are proved in linear.log
+DOTOPQ=vik_dot_f32,chunk_step
 NVF=nv_within,gscale,div6,mul_scale,mul_el
 CFGF=div_pos,mul_pos,num_in,times10,in_range
 ATTNF=madd,scaled
@@ -84,7 +89,8 @@ GZC="-wp-prover gappawp,z3wp,cvc5"
 lane_a() {
   wp_run nn.log kernels/nn.c -wp-skip-fct $NNSPLIT,$NNF $NOLEM $ZC -wp-timeout 40
   wp_run nnf.log kernels/nn.c -wp-fct $NNF $NOLEM $GZC -wp-timeout 40
-  wp_run linear.log kernels/linear.c -wp-skip-fct $LINF,$LINSPLIT $NOLEM $ZC -wp-timeout 90
+  wp_run linear.log kernels/linear.c -wp-skip-fct $LINF,$LINSPLIT,$DOTOPQ $NOLEM $ZC -wp-timeout 90
+  CPPX=-DVIK_DOT_OPAQUE wp_run dotopq.log kernels/linear.c -wp-fct $DOTOPQ -wp-split $NOLEM $ZC -wp-timeout 90
   wp_run linearf.log kernels/linear.c -wp-fct $LINF $NOLEM $GZC -wp-timeout 40
   # the loader's config.json reader: integers, but its two numbers (Gappa)
   wp_run config.log kernels/config.c -wp-skip-fct $CFGF $NOLEM $ZC -wp-timeout 40
@@ -129,7 +135,7 @@ wait $pa; wait $pb
 # lemmas of spec/: the grid lemmas are proved by a case split over the exponent
 wp_run lemma.log "$(ls kernels/*.c)" -wp-prop=@lemma -wp-prover z3wp,cvc5 -wp-auto wp:range
 [ -e $B/failed ] && fail=1
-RUNS="formats split mx mxf nvfp4 nvfp4f nvsplit linear linearf linsplit nn nnf nnsplit moe moef moesplit attn attnf attnsplit json safetensors"
+RUNS="formats split mx mxf nvfp4 nvfp4f nvsplit linear linearf linsplit dotopq nn nnf nnsplit moe moef moesplit attn attnf attnsplit json safetensors"
 RUNS="$RUNS config configf ffn ffnf model lemma"
 for r in $RUNS; do
   [ -s $B/$r.log ] || { echo "prove: run $r left no log"; fail=1; continue; }
