@@ -180,19 +180,23 @@ typedef struct { float v[VIK_LANES]; } lanes;
 /*@ predicate lanes_ok(lanes x, integer k) =
       \forall integer j; 0 <= j < VIK_LANES ==> \is_finite(x.v[j]) && \abs(x.v[j]) <= k * (0x1p40 + 0x1p28);
 */
-#define LANES_OK(x, k) lanes_ok(x, k)
+/* the inputs of a chunk step (lanes_madd, chunk_madd, chunk_step): products
+   o .. o+cnt-1 of a, b into lanes s that have added k products so far; the
+   same named clauses in each contract (Frama-C preprocesses annotations) */
+#define CHUNK_INPUTS \
+    requires cnt: 0 <= cnt <= VIK_LANES; \
+    requires k: 0 <= k <= 4095; \
+    requires o: 0 <= o && o + cnt <= VIK_K_MAX; \
+    requires valid_a: \valid_read(a + (o .. o + cnt - 1)); \
+    requires valid_b: \valid_read(b + (o .. o + cnt - 1)); \
+    requires ba: \forall integer i; o <= i < o + cnt ==> \is_finite(a[i]) && \abs(a[i]) <= 0x1p20; \
+    requires bb: \forall integer i; o <= i < o + cnt ==> \is_finite(b[i]) && \abs(b[i]) <= 0x1p20; \
+    requires lanes: lanes_ok(s, k);
 
 /* lane_madd on a value: products o .. o+cnt-1 into lanes 0 .. cnt-1. */
-/*@ requires cnt: 0 <= cnt <= VIK_LANES;
-    requires k: 0 <= k <= 4095;
-    requires o: 0 <= o && o + cnt <= VIK_K_MAX;
-    requires valid_a: \valid_read(a + (o .. o + cnt - 1));
-    requires valid_b: \valid_read(b + (o .. o + cnt - 1));
-    requires ba: \forall integer i; o <= i < o + cnt ==> \is_finite(a[i]) && \abs(a[i]) <= 0x1p20;
-    requires bb: \forall integer i; o <= i < o + cnt ==> \is_finite(b[i]) && \abs(b[i]) <= 0x1p20;
-    requires lanes: LANES_OK(s, k);
+/*@ CHUNK_INPUTS
     assigns \nothing;
-    ensures lanes: LANES_OK(\result, k + 1);
+    ensures lanes: lanes_ok(\result, k + 1);
     ensures err: \forall integer j; 0 <= j < cnt ==>
                    \abs(\result.v[j] - (s.v[j] + (real)a[o + j] * (real)b[o + j])) <=
                      0x1p-24 * \abs(s.v[j]) + VIK_U2 * \abs((real)a[o + j] * (real)b[o + j]) + 0x1p-148;
@@ -233,23 +237,16 @@ static inline lanes lanes_madd(lanes s, const float *a, const float *b, uint32_t
   VIK_U2 * (DM(i) + DM((i) + 1) + DM((i) + 2) + DM((i) + 3)) + 0x1p-146)
 #define ERR4(i) (-ERR4E(i) <= t.v[(i)] + t.v[(i) + 1] + t.v[(i) + 2] + t.v[(i) + 3] - \
   (s.v[(i)] + s.v[(i) + 1] + s.v[(i) + 2] + s.v[(i) + 3]) - (DT(i) + DT((i) + 1) + DT((i) + 2) + DT((i) + 3)) <= ERR4E(i))
-/*@ requires cnt: 0 <= cnt <= VIK_LANES;
-    requires k: 0 <= k <= 4095;
-    requires o: 0 <= o && o + cnt <= VIK_K_MAX;
-    requires valid_a: \valid_read(a + (o .. o + cnt - 1));
-    requires valid_b: \valid_read(b + (o .. o + cnt - 1));
-    requires ba: \forall integer i; o <= i < o + cnt ==> \is_finite(a[i]) && \abs(a[i]) <= 0x1p20;
-    requires bb: \forall integer i; o <= i < o + cnt ==> \is_finite(b[i]) && \abs(b[i]) <= 0x1p20;
-    requires lanes: LANES_OK(s, k);
+/*@ CHUNK_INPUTS
     assigns \nothing;
-    ensures lanes: LANES_OK(\result, k + 1);
+    ensures lanes: lanes_ok(\result, k + 1);
     ensures sum: \abs(SUMV(\result) - SUMV(s) - CS(a, b, o, cnt)) <=
                    0x1p-24 * SUMA(s) + VIK_U2 * chunk_abs(a, b, o, cnt) + 0x1p-144;
     ensures mag: SUMA(\result) <= (1 + 0x1p-24) * SUMA(s) + (1 + VIK_U2) * chunk_abs(a, b, o, cnt) + 0x1p-144;
 */
 static inline lanes chunk_madd(lanes s, const float *a, const float *b, uint32_t o, uint32_t cnt, uint32_t k) {
   lanes t = lanes_madd(s, a, b, o, cnt, k);
-  //@ assert lanes: LANES_OK(t, k + 1);
+  //@ assert lanes: lanes_ok(t, k + 1);
   /*@ assert lane_mag: \forall integer j; 0 <= j < VIK_LANES ==> LANE_MAG(j); */
   //@ assert mag0: MAG4(0);
   //@ assert mag4: MAG4(4);
@@ -397,19 +394,12 @@ static inline float lanes_sum(lanes s) { return lane_sum(s.v); }
 #define KAPPA 0x1p-143
 #define DOT_ERR(x, k, p) (\abs(SUMV(x) - dot(a, b, p)) <= dot_eb(k, dot_abs(a, b, p)) + (k) * KAPPA)
 #define DOT_MAG(x, k, p) (SUMA(x) <= dot_mb(k, dot_abs(a, b, p)) + (k) * KAPPA)
-/*@ requires cnt: 0 <= cnt <= VIK_LANES;
-    requires k: 0 <= k <= 4095;
-    requires o: 0 <= o && o + cnt <= VIK_K_MAX;
-    requires valid_a: \valid_read(a + (o .. o + cnt - 1));
-    requires valid_b: \valid_read(b + (o .. o + cnt - 1));
-    requires ba: \forall integer i; o <= i < o + cnt ==> \is_finite(a[i]) && \abs(a[i]) <= 0x1p20;
-    requires bb: \forall integer i; o <= i < o + cnt ==> \is_finite(b[i]) && \abs(b[i]) <= 0x1p20;
-    requires lanes: LANES_OK(s, k);
+/*@ CHUNK_INPUTS
     requires m0: dot_abs(a, b, o) >= 0;
     requires err: DOT_ERR(s, k, o);
     requires mag: DOT_MAG(s, k, o);
     assigns \nothing;
-    ensures lanes: LANES_OK(\result, k + 1);
+    ensures lanes: lanes_ok(\result, k + 1);
     ensures m1: dot_abs(a, b, o + cnt) >= 0;
     ensures err: DOT_ERR(\result, k + 1, o + cnt);
     ensures mag: DOT_MAG(\result, k + 1, o + cnt);
@@ -443,7 +433,7 @@ float vik_dot_f32(const float *a, const float *b, uint32_t n) {
      products' magnitude; each chunk_step carries both to k + 1 */
   /*@ loop invariant bounds: 0 <= k <= c;
       loop invariant o: o == VIK_LANES * k;
-      loop invariant fin: LANES_OK(acc, k);
+      loop invariant fin: lanes_ok(acc, k);
       loop invariant m0: dot_abs(a, b, o) >= 0;
       loop invariant err: DOT_ERR(acc, k, o);
       loop invariant mag: DOT_MAG(acc, k, o);
