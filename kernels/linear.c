@@ -653,9 +653,10 @@ void vik_matmul_f32(float *y, const float *x, const float *w, uint32_t T, uint32
       /*@ assert xrows: \forall integer i; 0 <= i < 2 * n ==>
             \is_finite(x[t * n + i]) && \abs(x[t * n + i]) <= 0x1p20; */
       dot_tile(out, w + o * n, x + t * n, n);
+      /* no wb/xb here: the t loop's invariants get them across this loop
+         from its loop assigns and the requires sep (restated after each
+         store, they cost 25-50 s of prover time each) */
       /*@ loop invariant bounds: 0 <= r <= TILE_ROWS;
-          loop invariant wb: bounded_f32(w, m * n);
-          loop invariant xb: bounded_f32(x, T * n);
           loop assigns r, y[0 .. T * m - 1];
           loop variant TILE_ROWS - r;
       */

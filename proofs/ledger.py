@@ -1,15 +1,41 @@
 """Reads the WP log, prints per-function goals proved/total, checks the ledger.
 Frama-C exits 0 with unproved goals, so the verdict is taken from each goal line."""
 import re, sys, subprocess, os, glob
-log, ledger = sys.argv[1], sys.argv[2]
-proved, total, provers = {}, {}, {}
-cur = None
-for line in open(log):
+
+KINDS = "ensures|assert|assigns|requires|call|loop|variant|exits|complete|disjoint|pre|post|terminates|rte|lemma"
+
+def goal_fn(line):
+    """The ledger entry (function, or lemma:NAME) of a WP goal line, or None."""
     # WP names goals typed_<driver>_... when an extra driver is loaded (rsub.driver)
     line = line.replace("Goal typed_rsub_", "Goal typed_")
     # lemmas of spec/ count as their own ledger entries, "lemma:NAME"
     line = re.sub(r"Goal typed_lemma_(\w+)", lambda g: "Goal typed_lemma:%s_lemma" % g.group(1), line)
-    m = re.match(r"\[wp\] \[(.*?)\] Goal typed_(.+?)_(ensures|assert|assigns|requires|call|loop|variant|exits|complete|disjoint|pre|post|terminates|rte|lemma)", line)
+    m = re.match(r"\[wp\] \[.*?\] Goal typed_(.+?)_(%s)" % KINDS, line)
+    return m.group(1) if m else None
+
+# prove.sh's re-run of a run's failed goals, alone after both lanes:
+#   ledger.py --failed LOG        the functions with a failed goal, comma-separated
+#   ledger.py --merge LOG RETRY   LOG without those functions' goal lines, then RETRY
+if sys.argv[1] == "--failed":
+    fns = []
+    for line in open(sys.argv[2]):
+        fn = goal_fn(line)
+        # the verdict as the ledger reads it: a goal line without ": Valid"
+        if fn and ": Valid" not in line and fn not in fns: fns.append(fn)
+    print(",".join(fns)); sys.exit(0)
+if sys.argv[1] == "--merge":
+    again = set(goal_fn(l) for l in open(sys.argv[3])) - {None}
+    sys.stdout.writelines(l for l in open(sys.argv[2]) if goal_fn(l) not in again)
+    sys.stdout.writelines(open(sys.argv[3]))
+    sys.exit(0)
+
+log, ledger = sys.argv[1], sys.argv[2]
+proved, total, provers = {}, {}, {}
+cur = None
+for line in open(log):
+    line = line.replace("Goal typed_rsub_", "Goal typed_")
+    line = re.sub(r"Goal typed_lemma_(\w+)", lambda g: "Goal typed_lemma:%s_lemma" % g.group(1), line)
+    m = re.match(r"\[wp\] \[(.*?)\] Goal typed_(.+?)_(%s)" % KINDS, line)
     m2 = re.match(r"\[wp\] \[Failed\] Goal typed_(.+?)_(ensures|assert|assigns|requires|call|loop|variant|exits|complete|disjoint|terminates|lemma)", line)
     if m2:
         fn = m2.group(1); total[fn] = total.get(fn, 0) + 1; continue

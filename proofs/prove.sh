@@ -5,30 +5,51 @@
 set -u
 cd "$(dirname "$0")/.."
 B=build/proof; mkdir -p $B
-for t in frama-c why3 z3 cvc5 gappa timeout; do
+for t in frama-c why3 z3 cvc5 gappa timeout flock; do
   command -v $t >/dev/null || { echo "prove: $t missing; run: apt-get update && apt-get install -y frama-c-base why3 z3 cvc4 cvc5 gappa (or: make deps)"; exit 2; }
 done
 sh proofs/why3-config.sh $B/why3/why3.conf 2>/dev/null || { echo "prove: why3 config failed"; exit 2; }
 export WHY3CONFIG=$PWD/$B/why3/why3.conf
 fail=0
-rm -f $B/*.log $B/failed
+rm -f $B/*.log $B/*.first $B/*.again $B/failed $B/again $B/queue*
 : > $B/report.txt
-# wp_run LOG FILES OPTIONS... : one Frama-C WP run; a failed run leaves $B/failed
-# A run with an unproved goal is run once more: beside the other lane a
-# prover can time out or crash (CVC5 "Unknown error" on a goal it proves in
-# 16 s alone). The second run's log is the one reported; a goal still
-# unproved there fails make prove.
+# wp_run LOG FILES OPTIONS... : one Frama-C WP run; a failed run leaves $B/failed.
+# A function with an unproved goal is proved once more, alone, after all the
+# runs (wp_again): beside the other worker a prover can time out or crash
+# (CVC5 "Unknown error" on a goal it proves in 16 s alone). Its goals in the
+# second run replace its goals in the log; a goal still unproved there fails
+# make prove. Only the failed functions run again (re-running a whole file's
+# run cost up to 30 min of CI's 90).
+wp_cmd() {
+  frama-c -cpp-extra-args="-Ikernels -Ispec ${CPPX:-}" -wp -wp-rte -warn-special-float non-finite \
+    -wp-driver proofs/wp/rsub.driver -wp-timeout 10 -wp-par 2 "$@"
+}
 wp_run() {
   log=$1; files=$2; shift 2
-  for try in 1 2; do
-    t0=$(date +%s)
-    frama-c -cpp-extra-args="-Ikernels -Ispec ${CPPX:-}" -wp -wp-rte -warn-special-float non-finite \
-      -wp-driver proofs/wp/rsub.driver -wp-timeout 10 -wp-par 2 "$@" $files > $B/$log 2>&1 \
-      || { echo "prove: frama-c failed ($log)"; touch $B/failed; return; }
-    echo "prove: $log $(( $(date +%s) - t0 )) s"
-    grep -q '^\[wp\] \[Failed\]' $B/$log || return 0
-    [ $try = 1 ] && echo "prove: $log has unproved goals; running it again"
+  t0=$(date +%s)
+  wp_cmd "$@" $files > $B/$log 2>&1 || { echo "prove: frama-c failed ($log)"; touch $B/failed; return; }
+  echo "prove: $log $(( $(date +%s) - t0 )) s"
+  fns=$(python3 proofs/ledger.py --failed $B/$log)
+  [ -n "$fns" ] || return 0
+  echo "prove: $log: unproved goals of $fns; they run again, alone, after the other runs"
+  # the run's options without its choice of functions, then the failed ones
+  # (a failed lemma: the lemma run again as it was)
+  keep=""; skip=0
+  for o in "$@"; do
+    [ $skip = 1 ] && { skip=0; continue; }
+    case $o in -wp-fct|-wp-skip-fct) skip=1; continue;; esac
+    keep="$keep $o"
   done
+  case $fns in *lemma:*) keep="$*";; *) keep="$keep -wp-fct $fns";; esac
+  echo "CPPX='${CPPX:-}' wp_again $log '$files' $keep" >> $B/again
+}
+wp_again() {
+  log=$1; files=$2; shift 2
+  t0=$(date +%s)
+  mv $B/$log $B/${log%.log}.first
+  wp_cmd "$@" $files > $B/${log%.log}.again 2>&1 || { echo "prove: frama-c failed ($log, again)"; touch $B/failed; return; }
+  echo "prove: $log again $(( $(date +%s) - t0 )) s"
+  python3 proofs/ledger.py --merge $B/${log%.log}.first $B/${log%.log}.again > $B/$log
 }
 # One run per kernels/ file, so that a file's goals carry only the lemmas of
 # the headers it includes (every lemma of a run joins the context of every goal
@@ -86,54 +107,73 @@ MODELSTEPS=$MODELSTEPS,transpose,to_cache,embed_rows
 NOLEM=-wp-prop=-@lemma
 ZC="-wp-prover z3wp,cvc5"
 GZC="-wp-prover gappawp,z3wp,cvc5"
-lane_a() {
-  wp_run nn.log kernels/nn.c -wp-skip-fct $NNSPLIT,$NNF $NOLEM $ZC -wp-timeout 40
-  wp_run nnf.log kernels/nn.c -wp-fct $NNF $NOLEM $GZC -wp-timeout 40
-  wp_run linear.log kernels/linear.c -wp-skip-fct $LINF,$LINSPLIT,$DOTOPQ $NOLEM $ZC -wp-timeout 90
-  CPPX=-DVIK_DOT_OPAQUE wp_run dotopq.log kernels/linear.c -wp-fct $DOTOPQ -wp-split $NOLEM $ZC -wp-timeout 90
-  wp_run linearf.log kernels/linear.c -wp-fct $LINF $NOLEM $GZC -wp-timeout 40
-  # the loader's config.json reader: integers, but its two numbers (Gappa)
-  wp_run config.log kernels/config.c -wp-skip-fct $CFGF $NOLEM $ZC -wp-timeout 40
-  wp_run configf.log kernels/config.c -wp-fct $CFGF $NOLEM $GZC -wp-timeout 40
-  wp_run mx.log kernels/mx.c -wp-skip-fct $MXF $NOLEM $ZC -wp-timeout 40
-  wp_run mxf.log kernels/mx.c -wp-fct $MXF $NOLEM $GZC -wp-timeout 40
-  # NVFP4: its divisions are integer work (vik_f32_div_bits); absf's two
-  # branches need the split
-  wp_run nvfp4.log kernels/nvfp4.c -wp-skip-fct $NVF,absf $NOLEM $ZC -wp-timeout 40
-  wp_run nvfp4f.log kernels/nvfp4.c -wp-fct $NVF $NOLEM $GZC -wp-timeout 40
-  wp_run nvsplit.log kernels/nvfp4.c -wp-fct absf -wp-split $NOLEM $GZC -wp-timeout 40
-  # one rne goal takes ~9 s alone
-  wp_run formats.log kernels/formats.c -wp-skip-fct $SPLIT $NOLEM $ZC -wp-timeout 40
-  wp_run nnsplit.log kernels/nn.c -wp-fct $NNSPLIT -wp-split $NOLEM $GZC -wp-timeout 40
-  # the forward pass's steps that are proved so far (harness/model.c stays
-  # out of kernels/ until all of it is: README, "Models")
-  wp_run model.log harness/model.c -wp-fct $MODELSTEPS $NOLEM $ZC -wp-timeout 90
+# The runs, longest first (alone, on this kind of machine: linear ~17 min,
+# moe, ffn ~12, config, split, safetensors, attn ~9-10, nn ~8, ...). Two
+# workers take the next run from this list as they finish one, so the two
+# cores stay busy to the end whatever each run's time turns out to be (two
+# fixed lanes drifted 20+ min apart when one file's proofs grew). When both
+# workers' provers run, each prover gets about half a core, so the timeouts
+# are twice the slowest goal seen alone (a proved goal costs only its own
+# time; the timeout matters only to goals that fail).
+cat > $B/queue <<'EOF'
+wp_run linear.log kernels/linear.c -wp-skip-fct $LINF,$LINSPLIT,$DOTOPQ $NOLEM $ZC -wp-timeout 90
+# moe.c and attn.c: some goals take 15-25 s alone (vik_topk's order,
+# attention's row offsets p D under wrapping uint32 counters)
+wp_run moe.log kernels/moe.c -wp-skip-fct $MOESPLIT,$MOEF $NOLEM $ZC -wp-timeout 90
+# the forward pass's pieces: weight matrices, SwiGLU, the range checks,
+# the MoE grouping and combine (vik_moe_group: goals of 30-40 s alone that
+# took twice that beside the other worker)
+wp_run ffn.log kernels/ffn.c -wp-skip-fct $FFNF $NOLEM $ZC -wp-timeout 150
+# the loader's config.json reader: integers, but its two numbers (Gappa)
+wp_run config.log kernels/config.c -wp-skip-fct $CFGF $NOLEM $ZC -wp-timeout 40
+wp_run split.log kernels/formats.c -wp-fct $SPLIT -wp-prover z3wp -wp-timeout 10 -wp-auto wp:range
+# the model loader's parsers of untrusted bytes: integers and indices
+wp_run safetensors.log kernels/safetensors.c $NOLEM $ZC -wp-timeout 40
+wp_run attn.log kernels/attn.c -wp-skip-fct inv_sqrt,$ATTNF $NOLEM $ZC -wp-timeout 90
+wp_run nn.log kernels/nn.c -wp-skip-fct $NNSPLIT,$NNF $NOLEM $ZC -wp-timeout 40
+# the forward pass's steps that are proved so far (harness/model.c stays
+# out of kernels/ until all of it is: README, "Models")
+wp_run model.log harness/model.c -wp-fct $MODELSTEPS $NOLEM $ZC -wp-timeout 90
+CPPX=-DVIK_DOT_OPAQUE wp_run dotopq.log kernels/linear.c -wp-fct $DOTOPQ -wp-split $NOLEM $ZC -wp-timeout 90
+wp_run json.log kernels/json.c $NOLEM $ZC -wp-timeout 40
+wp_run mx.log kernels/mx.c -wp-skip-fct $MXF $NOLEM $ZC -wp-timeout 40
+# NVFP4: its divisions are integer work (vik_f32_div_bits); absf's two
+# branches need the split
+wp_run nvfp4.log kernels/nvfp4.c -wp-skip-fct $NVF,absf $NOLEM $ZC -wp-timeout 40
+# one rne goal takes ~9 s alone
+wp_run formats.log kernels/formats.c -wp-skip-fct $SPLIT $NOLEM $ZC -wp-timeout 40
+wp_run nnf.log kernels/nn.c -wp-fct $NNF $NOLEM $GZC -wp-timeout 40
+wp_run linsplit.log kernels/linear.c -wp-fct $LINSPLIT $NOLEM -wp-prover z3wp -wp-timeout 10 -wp-auto wp:range
+wp_run nnsplit.log kernels/nn.c -wp-fct $NNSPLIT -wp-split $NOLEM $GZC -wp-timeout 40
+wp_run moesplit.log kernels/moe.c -wp-fct $MOESPLIT -wp-split $NOLEM $GZC -wp-timeout 40
+wp_run ffnf.log kernels/ffn.c -wp-fct $FFNF $NOLEM $GZC -wp-timeout 40
+wp_run configf.log kernels/config.c -wp-fct $CFGF $NOLEM $GZC -wp-timeout 40
+wp_run linearf.log kernels/linear.c -wp-fct $LINF $NOLEM $GZC -wp-timeout 40
+wp_run mxf.log kernels/mx.c -wp-fct $MXF $NOLEM $GZC -wp-timeout 40
+wp_run nvfp4f.log kernels/nvfp4.c -wp-fct $NVF $NOLEM $GZC -wp-timeout 40
+wp_run nvsplit.log kernels/nvfp4.c -wp-fct absf -wp-split $NOLEM $GZC -wp-timeout 40
+wp_run attnsplit.log kernels/attn.c -wp-fct inv_sqrt -wp-split $NOLEM $GZC -wp-timeout 40
+wp_run attnf.log kernels/attn.c -wp-fct $ATTNF $NOLEM $GZC -wp-timeout 40
+wp_run moef.log kernels/moe.c -wp-fct $MOEF $NOLEM $GZC -wp-timeout 40
+EOF
+grep -v '^#' $B/queue > $B/queue.runs
+echo 1 > $B/queue.next
+# worker: the next line of the list (a counter under flock), until none is left
+worker() {
+  while :; do
+    i=$(flock $B/queue.next sh -c 'n=$(cat "$0"); echo $((n + 1)) > "$0"; echo $n' $B/queue.next)
+    run=$(sed -n "${i}p" $B/queue.runs)
+    [ -n "$run" ] || return 0
+    eval "$run"
+  done
 }
-lane_b() {
-  # moe.c and attn.c: some goals take 15-25 s alone (vik_topk's order,
-  # attention's row offsets p D under wrapping uint32 counters)
-  wp_run moe.log kernels/moe.c -wp-skip-fct $MOESPLIT,$MOEF $NOLEM $ZC -wp-timeout 90
-  wp_run moef.log kernels/moe.c -wp-fct $MOEF $NOLEM $GZC -wp-timeout 40
-  wp_run attn.log kernels/attn.c -wp-skip-fct inv_sqrt,$ATTNF $NOLEM $ZC -wp-timeout 90
-  wp_run attnf.log kernels/attn.c -wp-fct $ATTNF $NOLEM $GZC -wp-timeout 40
-  # the model loader's parsers of untrusted bytes: integers and indices
-  wp_run json.log kernels/json.c $NOLEM $ZC -wp-timeout 40
-  wp_run safetensors.log kernels/safetensors.c $NOLEM $ZC -wp-timeout 40
-  wp_run split.log kernels/formats.c -wp-fct $SPLIT -wp-prover z3wp -wp-timeout 10 -wp-auto wp:range
-  wp_run linsplit.log kernels/linear.c -wp-fct $LINSPLIT $NOLEM -wp-prover z3wp -wp-timeout 10 -wp-auto wp:range
-  wp_run moesplit.log kernels/moe.c -wp-fct $MOESPLIT -wp-split $NOLEM $GZC -wp-timeout 40
-  wp_run attnsplit.log kernels/attn.c -wp-fct inv_sqrt -wp-split $NOLEM $GZC -wp-timeout 40
-  # the forward pass's pieces: weight matrices, SwiGLU, the range checks,
-  # the MoE grouping and combine (vik_moe_group: goals of 30-40 s alone that
-  # took twice that beside the other lane).
-  wp_run ffn.log kernels/ffn.c -wp-skip-fct $FFNF $NOLEM $ZC -wp-timeout 150
-  wp_run ffnf.log kernels/ffn.c -wp-fct $FFNF $NOLEM $GZC -wp-timeout 40
-}
-lane_a & pa=$!
-lane_b & pb=$!
+worker & pa=$!
+worker & pb=$!
 wait $pa; wait $pb
 # lemmas of spec/: the grid lemmas are proved by a case split over the exponent
 wp_run lemma.log "$(ls kernels/*.c)" -wp-prop=@lemma -wp-prover z3wp,cvc5 -wp-auto wp:range
+# the functions with unproved goals, once more, one run at a time
+[ -e $B/again ] && . ./$B/again
 [ -e $B/failed ] && fail=1
 RUNS="formats split mx mxf nvfp4 nvfp4f nvsplit linear linearf linsplit dotopq nn nnf nnsplit moe moef moesplit attn attnf attnsplit json safetensors"
 RUNS="$RUNS config configf ffn ffnf model lemma"
