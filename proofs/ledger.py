@@ -13,7 +13,7 @@ def goal_fn(line):
     m = re.match(r"\[wp\] \[.*?\] Goal typed_(.+?)_(%s)" % KINDS, line)
     return m.group(1) if m else None
 
-# prove.sh's re-run of a run's failed goals, alone after both lanes:
+# prove.sh's re-run of a run's failed functions, alone after all the runs:
 #   ledger.py --failed LOG        the functions with a failed goal, comma-separated
 #   ledger.py --merge LOG RETRY   LOG without those functions' goal lines, then RETRY
 if sys.argv[1] == "--failed":
@@ -31,20 +31,13 @@ if sys.argv[1] == "--merge":
 
 log, ledger = sys.argv[1], sys.argv[2]
 proved, total, provers = {}, {}, {}
-cur = None
 for line in open(log):
-    line = line.replace("Goal typed_rsub_", "Goal typed_")
-    line = re.sub(r"Goal typed_lemma_(\w+)", lambda g: "Goal typed_lemma:%s_lemma" % g.group(1), line)
-    m = re.match(r"\[wp\] \[(.*?)\] Goal typed_(.+?)_(%s)" % KINDS, line)
-    m2 = re.match(r"\[wp\] \[Failed\] Goal typed_(.+?)_(ensures|assert|assigns|requires|call|loop|variant|exits|complete|disjoint|terminates|lemma)", line)
-    if m2:
-        fn = m2.group(1); total[fn] = total.get(fn, 0) + 1; continue
-    if m and ": Valid" in line:
-        fn = m.group(2); total[fn] = total.get(fn, 0) + 1
+    fn = goal_fn(line)
+    if fn is None: continue
+    total[fn] = total.get(fn, 0) + 1
+    if ": Valid" in line:   # the verdict; [Failed] and any other line is unproved
         proved[fn] = proved.get(fn, 0) + 1
-        provers.setdefault(fn, set()).add(m.group(1).split()[0])
-    elif m:
-        fn = m.group(2); total[fn] = total.get(fn, 0) + 1
+        provers.setdefault(fn, set()).add(re.match(r"\[wp\] \[([^]\s]+)", line).group(1))
 fail = 0
 # every function defined in kernels/ must have goals (a contract) in the report
 defs, where = set(), {}

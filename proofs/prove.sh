@@ -115,8 +115,7 @@ GZC="-wp-prover gappawp,z3wp,cvc5"
 # beside the other worker gets its run again alone, wp_again).
 cat > $B/queue <<'EOF'
 wp_run linear.log kernels/linear.c -wp-skip-fct $LINF,$LINSPLIT,$DOTOPQ $NOLEM $ZC -wp-timeout 90
-# moe.c and attn.c: some goals take 15-25 s alone (vik_topk's order,
-# attention's row offsets p D under wrapping uint32 counters)
+# moe.c: some goals take 15-25 s alone (vik_topk's order)
 wp_run moe.log kernels/moe.c -wp-skip-fct $MOESPLIT,$MOEF $NOLEM $ZC -wp-timeout 90
 # the forward pass's pieces: weight matrices, SwiGLU, the range checks,
 # the MoE grouping and combine (vik_moe_group: goals of 30-40 s alone that
@@ -131,7 +130,8 @@ wp_run safetensors.log kernels/safetensors.c $NOLEM $ZC -wp-timeout 40
 # after each call of vik_dot_f32 its error clause brought the recursive
 # definitions into the context, and vik_attend's loop invariant off (a
 # counter fact) then ran Z3 out of memory and CVC5 to its timeout; attn.c
-# uses only the contract's bounds, so nothing it proves needs them
+# uses only the contract's bounds, so nothing it proves needs them. Some
+# goals take 15-25 s alone (row offsets p D under wrapping uint32 counters)
 CPPX=-DVIK_DOT_OPAQUE wp_run attn.log kernels/attn.c -wp-skip-fct inv_sqrt,$ATTNF $NOLEM $ZC -wp-timeout 90
 wp_run nn.log kernels/nn.c -wp-skip-fct $NNSPLIT,$NNF $NOLEM $ZC -wp-timeout 40
 # the forward pass's steps that are proved so far (harness/model.c stays
@@ -178,8 +178,9 @@ wp_run lemma.log "$(ls kernels/*.c)" -wp-prop=@lemma -wp-prover z3wp,cvc5 -wp-au
 # the functions with unproved goals, once more, one run at a time
 [ -e $B/again ] && . ./$B/again
 [ -e $B/failed ] && fail=1
-RUNS="formats split mx mxf nvfp4 nvfp4f nvsplit linear linearf linsplit dotopq nn nnf nnsplit moe moef moesplit attn attnf attnsplit json safetensors"
-RUNS="$RUNS config configf ffn ffnf model lemma"
+# the report: every run's log, in the list's order (the runs' names come
+# from the list itself, so a run added there is never left out here)
+RUNS="$(sed 's/.*wp_run \([a-z0-9]*\)\.log.*/\1/' $B/queue.runs) lemma"
 for r in $RUNS; do
   [ -s $B/$r.log ] || { echo "prove: run $r left no log"; fail=1; continue; }
   cat $B/$r.log >> $B/report.txt
