@@ -32,6 +32,7 @@
 #include "linear.h"
 #include "mx.h"
 #include "nvfp4.h"
+#include "q8.h"
 
 #define DIM 4096u
 #define TMID 64u    /* prefill sizes: T = 64 for every format, */
@@ -106,19 +107,22 @@ static double time_matmul(int how, float *y, const float *x, const float *w,
 }
 
 /* Block-quantized weights: quantize W once, then time the matmul at T = 1 and
-   T = TMID. */
-enum { MXFP4, MXFP8, NVFP4 };
-static const char *const QNAME[] = {"vik_matmul_mxfp4", "vik_matmul_mxfp8", "vik_matmul_nvfp4"};
+   T = TMID. The q8 kinds quantize the activations inside the timed call
+   (vik_q8_quantize of x, then the exact-block product), as a caller does. */
+enum { MXFP4, MXFP8, NVFP4, MXFP4_Q8, NVFP4_Q8 };
+static const char *const QNAME[] = {"vik_matmul_mxfp4", "vik_matmul_mxfp8", "vik_matmul_nvfp4",
+                                    "mxfp4_q8 (+quantize x)", "nvfp4_q8 (+quantize x)"};
 
 static int bench_quant(int kind, const float *w, const float *x, float *y)
 {
-    int fp8 = kind == MXFP8, nv = kind == NVFP4;
+    int fp8 = kind == MXFP8, nv = kind == NVFP4 || kind == NVFP4_Q8;
     size_t nw = (size_t)DIM * DIM, nsc = nw / (nv ? 16 : 32);
-    uint8_t *codes = malloc(fp8 ? nw : nw / 2), *scales = malloc(nsc);
+    uint8_t *codes = malloc(fp8 ? nw : nw / 2), *scales = malloc(nsc), *qs = malloc(TMID * DIM / 32);
+    int8_t *q = malloc(TMID * DIM);
     float g = 0.0f;
-    if (!codes || !scales) {
+    if (!codes || !scales || !q || !qs) {
         fprintf(stderr, "bench_linear: out of memory\n");
-        free(codes); free(scales);
+        free(codes); free(scales); free(q); free(qs);
         return 1;
     }
     if (nv) {
@@ -142,7 +146,14 @@ static int bench_quant(int kind, const float *w, const float *x, float *y)
             switch (kind) {
             case MXFP4: vik_matmul_mxfp4(y, x, codes, scales, T, DIM, DIM, 0u, DIM); break;
             case MXFP8: vik_matmul_mxfp8(y, x, codes, scales, T, DIM, DIM, 0u, DIM); break;
-            default: vik_matmul_nvfp4(y, x, codes, scales, g, T, DIM, DIM, 0u, DIM);
+            case NVFP4: vik_matmul_nvfp4(y, x, codes, scales, g, T, DIM, DIM, 0u, DIM); break;
+            case MXFP4_Q8:
+                vik_q8_quantize(x, T * DIM, q, qs);
+                vik_matmul_mxfp4_q8(y, q, qs, codes, scales, T, DIM, DIM, 0u, DIM);
+                break;
+            default:
+                vik_q8_quantize(x, T * DIM, q, qs);
+                vik_matmul_nvfp4_q8(y, q, qs, codes, scales, g, T, DIM, DIM, 0u, DIM);
             }
             t = now() - t0;
             sink += y[r];
@@ -151,7 +162,7 @@ static int bench_quant(int kind, const float *w, const float *x, float *y)
         }
         report(QNAME[kind], T, 1, runs, best);
     }
-    free(codes); free(scales);
+    free(codes); free(scales); free(q); free(qs);
     return 0;
 }
 
@@ -209,7 +220,7 @@ int main(void)
 
     /* ---- block-quantized weights: MXFP4 4.25 bits, MXFP8 8.25 bits, NVFP4
        4.5 bits per weight ---- */
-    for (int k = MXFP4; k <= NVFP4; k++)
+    for (int k = MXFP4; k <= NVFP4_Q8; k++)
         if (bench_quant(k, w, x, y))
             return 1;
     free(w);

@@ -3,8 +3,8 @@
    tests/test_mx_ref.c uses). The input is read as little-endian float32 bit
    patterns, finite and non-finite alike, zero-padded up to a whole number of
    32-element blocks (1 to 4 blocks; bytes past 4 blocks are ignored). For
-   MXFP4 and MXFP8-E4M3 (and NVFP4 against the plain-float recipe,
-   tests/oracle_nvfp4.h):
+   MXFP4 and MXFP8-E4M3 (and NVFP4 against the plain-float recipe, q8
+   against rint, tests/oracle_nvfp4.h):
    - quantize: codes and scales byte for byte equal to the oracle's (a block
      holding NaN or inf: scale 255, codes 0), and vik_mx_scale_bits on each
      block's bits equal to the oracle's scale;
@@ -17,6 +17,7 @@
 #include "mx.h"
 #include "oracle_mx.h"
 #include "nvfp4.h"
+#include "q8.h"
 #include "oracle_nvfp4.h"
 #include <stdint.h>
 #include <stdio.h>
@@ -115,6 +116,22 @@ static void check_nvfp4(const float *x, size_t n)
         }
 }
 
+/* q8: scale code as MX with emax 6, each code the oracle's rint. */
+static void check_q8(const float *x, size_t n)
+{
+    static int8_t q[MAXN];
+    static uint8_t s[MAXN / 32];
+    vik_q8_quantize(x, (uint32_t)n, q, s);
+    for (size_t i = 0; i < n; i++) {
+        int want = s[i / 32] == 255 ? 0 : oracle_q8(x[i], s[i / 32]);
+        if (q[i] != want) {
+            fprintf(stderr, "fuzz_mx: q8 code %d, oracle %d at %zu (x %a, s %u)\n", q[i], want, i,
+                    (double)x[i], s[i / 32]);
+            abort();
+        }
+    }
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -135,5 +152,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     for (k = 0; k < sizeof FMTS / sizeof FMTS[0]; k++)
         check_fmt(&FMTS[k], x, n);
     check_nvfp4(x, n);
+    check_q8(x, n);
     return 0;
 }

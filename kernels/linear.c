@@ -695,20 +695,8 @@ static int8_t e2m1_twice(uint8_t c) {
   return c / 8u == 1u ? (int8_t)-g : g;  // NOLINT(bugprone-narrowing-conversions)
 }
 
-/* Pass 1: the 2·nbytes codes of ck as integers 2v, element 2i from the low
-   nibble of byte i. */
-/*@ requires nbytes: nbytes <= 16 * MX_CHUNK;
-    requires valid_q: \valid(q + (0 .. 2 * nbytes - 1));
-    requires valid_ck: \valid_read(ck + (0 .. nbytes - 1));
-    requires sep: \separated(q + (0 .. 2 * nbytes - 1), ck + (0 .. nbytes - 1));
-    assigns q[0 .. 2 * nbytes - 1];
-    ensures lo: \forall integer i; 0 <= i < nbytes ==>
-                  q[2 * i] == (ck[i] % 16 / 8 == 1 ? -1 : 1) * e2m1_k(ck[i] % 8);
-    ensures hi: \forall integer i; 0 <= i < nbytes ==>
-                  q[2 * i + 1] == (ck[i] / 16 / 8 == 1 ? -1 : 1) * e2m1_k(ck[i] / 16 % 8);
-    ensures range: \forall integer j; 0 <= j < 2 * nbytes ==> -12 <= q[j] <= 12;
-*/
-static inline void e2m1_codes(int8_t *q, const uint8_t *ck, uint32_t nbytes) {
+/* Pass 1 (linear.h): the codes as integers 2v. */
+void vik_e2m1_ints(int8_t *q, const uint8_t *ck, uint32_t nbytes) {
   /*@ loop invariant bounds: 0 <= i <= nbytes;
       loop invariant lo: \forall integer j; 0 <= j < i ==>
                            q[2 * j] == (ck[j] % 16 / 8 == 1 ? -1 : 1) * e2m1_k(ck[j] % 8);
@@ -754,7 +742,7 @@ static inline void e2m1_values(float *w, const int8_t *q, uint32_t cnt) {
       loop assigns i, w[0 .. cnt - 1];
       loop variant cnt - i;
   */
-  /* q[0 .. cnt-1] is set by the caller's e2m1_codes (contract bq; the analyzer
+  /* q[0 .. cnt-1] is set by the caller's vik_e2m1_ints (contract bq; the analyzer
      does not follow the count across the passes) */
   for (uint32_t i = 0u; i < cnt; i++) w[i] = halve(i8_f32(q[i]));  // NOLINT(clang-analyzer-core.CallAndMessage)
 }
@@ -825,7 +813,7 @@ static inline void scale_blocks(float *w, const uint8_t *sk, uint32_t nblk) {
 */
 static inline void mxfp4_blocks(float *acc, float *w, int8_t *q, const uint8_t *ck, const uint8_t *sk,
                          const float *x, uint32_t nblk, uint32_t b0) {
-  e2m1_codes(q, ck, 16u * nblk);
+  vik_e2m1_ints(q, ck, 16u * nblk);
   e2m1_values(w, q, 32u * nblk);
   scale_blocks(w, sk, nblk);
   /*@ loop invariant bounds: 0 <= k <= 2 * nblk;
@@ -1177,7 +1165,7 @@ static inline void nv_scale_blocks(float *w, const uint8_t *sk, float g, uint32_
 */
 static inline void nvfp4_blocks(float *acc, float *w, int8_t *q, const uint8_t *ck, const uint8_t *sk,
                          float g, const float *x, uint32_t nblk, uint32_t b0) {
-  e2m1_codes(q, ck, 8u * nblk);
+  vik_e2m1_ints(q, ck, 8u * nblk);
   e2m1_values(w, q, 16u * nblk);
   nv_scale_blocks(w, sk, g, nblk);
   /*@ loop invariant bounds: 0 <= k <= nblk;

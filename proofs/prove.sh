@@ -95,6 +95,7 @@ LINSPLIT=e4m3_int,chunk_next
 # lemmas that need them (dot_zero, dot_part) are proved in linear.log
 DOTOPQ=vik_dot_f32,chunk_step
 NVF=nv_within,gscale,div6,mul_scale,mul_el
+Q8F=q8_f32,q8_scale,q8_nvhalf,q8_pair,q8_nvd,q8_add
 CFGF=div_pos,mul_pos,num_in,times10,in_range
 ATTNF=madd,scaled
 # harness/model.c: the arena plan, the cache reset and the small steps of
@@ -139,6 +140,8 @@ wp_run nn.log kernels/nn.c -wp-skip-fct $NNSPLIT,$NNF $NOLEM $ZC -wp-timeout 40
 wp_run model.log harness/model.c -wp-fct $MODELSTEPS $NOLEM $ZC -wp-timeout 90
 CPPX=-DVIK_DOT_OPAQUE wp_run dotopq.log kernels/linear.c -wp-fct $DOTOPQ -wp-split $NOLEM $ZC -wp-timeout 90
 wp_run json.log kernels/json.c $NOLEM $ZC -wp-timeout 40
+# int8 activations and the exact-block products
+wp_run q8.log kernels/q8.c -wp-skip-fct $Q8F $NOLEM $ZC -wp-timeout 90
 wp_run mx.log kernels/mx.c -wp-skip-fct $MXF $NOLEM $ZC -wp-timeout 40
 # NVFP4: its divisions are integer work (vik_f32_div_bits); absf's two
 # branches need the split
@@ -146,6 +149,8 @@ wp_run nvfp4.log kernels/nvfp4.c -wp-skip-fct $NVF,absf $NOLEM $ZC -wp-timeout 4
 # one rne goal takes ~9 s alone
 wp_run formats.log kernels/formats.c -wp-skip-fct $SPLIT $NOLEM $ZC -wp-timeout 40
 wp_run nnf.log kernels/nn.c -wp-fct $NNF $NOLEM $GZC -wp-timeout 40
+# q8_f32: CVC5 proves the int -> float conversion in ~10 s alone
+wp_run q8f.log kernels/q8.c -wp-fct $Q8F $NOLEM $GZC -wp-timeout 90
 wp_run linsplit.log kernels/linear.c -wp-fct $LINSPLIT $NOLEM -wp-prover z3wp -wp-timeout 10 -wp-auto wp:range
 wp_run nnsplit.log kernels/nn.c -wp-fct $NNSPLIT -wp-split $NOLEM $GZC -wp-timeout 40
 wp_run moesplit.log kernels/moe.c -wp-fct $MOESPLIT -wp-split $NOLEM $GZC -wp-timeout 40
@@ -187,7 +192,7 @@ for r in $RUNS; do
 done
 # every kernels/*.c must have had its own run (the lemma run parses them all)
 for f in kernels/*.c; do
-  cat $B/formats.log $B/mx.log $B/nvfp4.log $B/linear.log $B/nn.log $B/moe.log $B/attn.log $B/json.log \
+  cat $B/formats.log $B/mx.log $B/nvfp4.log $B/q8.log $B/linear.log $B/nn.log $B/moe.log $B/attn.log $B/json.log \
     $B/safetensors.log $B/config.log $B/ffn.log | grep -q "Parsing $f" ||
     { echo "prove: $f is in no run of proofs/prove.sh"; fail=1; }
 done

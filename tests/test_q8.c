@@ -102,6 +102,26 @@ static void test_quantize(void)
     check(s[0] == 255 && s[1] == 255 && nz == 0, "q8 blocks with NaN or inf: scale 255, codes 0");
 }
 
+/* The products' precondition: |x| <= 2^20 gives codes <= VIK_Q8_SMAX; a
+   block with NaN or inf (255) or with values of 2^21 and more is refused. */
+static void test_scales_ok(void)
+{
+    float x[96];
+    int8_t q[96];
+    uint8_t s[3];
+    for (int i = 0; i < 96; i++) x[i] = ract(-30, 20);
+    x[5] = 0x1p20f; x[40] = -0x1p20f; x[64] = 0x1.fffffep20f;
+    vik_q8_quantize(x, 96, q, s);
+    check(vik_q8_scales_ok(s, 3) == 1 && s[0] == VIK_Q8_SMAX && s[1] == VIK_Q8_SMAX,
+          "vik_q8_scales_ok: |x| <= 2^20 blocks pass, at the largest code VIK_Q8_SMAX");
+    x[70] = 0x1p21f;
+    vik_q8_quantize(x, 96, q, s);
+    check(vik_q8_scales_ok(s, 3) == 0 && vik_q8_scales_ok(s, 2) == 1, "vik_q8_scales_ok: a block with 2^21 is refused");
+    x[70] = NAN;
+    vik_q8_quantize(x, 96, q, s);
+    check(s[2] == 255 && vik_q8_scales_ok(s, 3) == 0, "vik_q8_scales_ok: a NaN block (code 255) is refused");
+}
+
 /* ---- (c) ---- */
 static int e2m1x2(unsigned c)
 {
@@ -243,6 +263,7 @@ int main(void)
     rnd_seed(0xD1B54A32D192ED03u);
     test_round();
     test_quantize();
+    test_scales_ok();
     test_dots(0);
     test_dots(1);
     test_matmuls(0);

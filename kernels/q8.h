@@ -66,6 +66,17 @@ int32_t vik_q8_round_bits(uint32_t v);
 */
 void vik_q8_quantize(const float *x, uint32_t n, int8_t *q, uint8_t *s);
 
+/* 1 when every scale code of qs[0 .. nb-1] is at most VIK_Q8_SMAX, the
+   products' precondition: activations with |x| <= 2^20 always pass; a block
+   holding NaN or inf (code 255) or larger values does not, and the caller
+   refuses the input instead of multiplying. */
+/*@ requires valid_qs: \valid_read(qs + (0 .. nb - 1));
+    assigns \nothing;
+    ensures ok: \result == 1 <==> (\forall integer i; 0 <= i < nb ==> qs[i] <= VIK_Q8_SMAX);
+    ensures bool: \result == 0 || \result == 1;
+*/
+int vik_q8_scales_ok(const uint8_t *qs, uint32_t nb);
+
 /* One MXFP4 row against q8 activations (see above for the error). */
 /*@ requires n: n % VIK_Q8_BLOCK == 0 && 0 <= n <= VIK_K_MAX;
     requires valid_codes: \valid_read(codes + (0 .. n / 2 - 1));
@@ -77,7 +88,7 @@ void vik_q8_quantize(const float *x, uint32_t n, int8_t *q, uint8_t *s);
     requires q: \forall integer i; 0 <= i < n ==> -127 <= q[i] <= 127;
     assigns \nothing;
     ensures finite: \is_finite(\result);
-    ensures bound: \abs(\result) <= 0x1p58;
+    ensures bound: \abs(\result) <= 0x1p59;
 */
 float vik_dot_mxfp4_q8(const uint8_t *codes, const uint8_t *scales, const int8_t *q, const uint8_t *qs,
                        uint32_t n);
@@ -113,7 +124,7 @@ void vik_matmul_mxfp4_q8(float *y, const int8_t *q, const uint8_t *qs, const uin
     requires q: \forall integer i; 0 <= i < n ==> -127 <= q[i] <= 127;
     assigns \nothing;
     ensures finite: \is_finite(\result);
-    ensures bound: \abs(\result) <= 0x1p58;
+    ensures bound: \abs(\result) <= 0x1p59;
 */
 float vik_dot_nvfp4_q8(const uint8_t *codes, const uint8_t *scales, float g, const int8_t *q,
                        const uint8_t *qs, uint32_t n);
