@@ -1,5 +1,6 @@
 /* vik matrix products in a fixed summation order (see linear.h). */
 #include "linear.h"
+#include "e2m1.h"
 #include "float_logic.h"
 #include "tile_logic.h"
 #include "dot_logic.h"
@@ -680,39 +681,6 @@ void vik_matmul_f32(float *y, const float *x, const float *w, uint32_t T, uint32
 
 #define MX_CHUNK 8u      /* blocks of 32 per chunk (NVFP4: 16 of 16): 256 weights, 1 KiB of floats */
 
-/* E2M1 code c times 2, an integer of -12 .. 12, by compares and selects on
-   8-bit lanes: magnitudes 0 1 2 3 4 6 8 12. */
-/*@ requires code: c <= 15;
-    assigns \nothing;
-    ensures value: \result == (c / 8 == 1 ? -1 : 1) * e2m1_k(c % 8);
-    ensures range: -12 <= \result <= 12;
-*/
-static int8_t e2m1_twice(uint8_t c) {
-  int8_t m = (int8_t)(c % 8u);
-  /* int arithmetic narrowed to int8_t: every value is in -12 .. 12 (clause
-     range, proved), so no conversion is implementation-defined */
-  int8_t g = m < 4 ? m : (m < 6 ? (int8_t)(2 * m - 4) : (int8_t)(4 * m - 16));  // NOLINT(bugprone-narrowing-conversions)
-  return c / 8u == 1u ? (int8_t)-g : g;  // NOLINT(bugprone-narrowing-conversions)
-}
-
-/* Pass 1 (linear.h): the codes as integers 2v. */
-void vik_e2m1_ints(int8_t *q, const uint8_t *ck, uint32_t nbytes) {
-  /*@ loop invariant bounds: 0 <= i <= nbytes;
-      loop invariant lo: \forall integer j; 0 <= j < i ==>
-                           q[2 * j] == (ck[j] % 16 / 8 == 1 ? -1 : 1) * e2m1_k(ck[j] % 8);
-      loop invariant hi: \forall integer j; 0 <= j < i ==>
-                           q[2 * j + 1] == (ck[j] / 16 / 8 == 1 ? -1 : 1) * e2m1_k(ck[j] / 16 % 8);
-      loop invariant range: \forall integer j; 0 <= j < 2 * i ==> -12 <= q[j] <= 12;
-      loop assigns i, q[0 .. 2 * nbytes - 1];
-      loop variant nbytes - i;
-  */
-  for (uint32_t i = 0u; i < nbytes; i++) {
-    uint8_t byte = ck[i];
-    q[2u * i] = e2m1_twice((uint8_t)(byte % 16u));
-    q[2u * i + 1u] = e2m1_twice((uint8_t)(byte / 16u));
-  }
-}
-
 /* A small integer as a float, exact (the proof needs only its range). */
 /*@ requires bq: -12 <= q <= 12;
     assigns \nothing;
@@ -742,7 +710,7 @@ static inline void e2m1_values(float *w, const int8_t *q, uint32_t cnt) {
       loop assigns i, w[0 .. cnt - 1];
       loop variant cnt - i;
   */
-  /* q[0 .. cnt-1] is set by the caller's vik_e2m1_ints (contract bq; the analyzer
+  /* q[0 .. cnt-1] is set by the caller's e2m1_codes (contract bq; the analyzer
      does not follow the count across the passes) */
   for (uint32_t i = 0u; i < cnt; i++) w[i] = halve(i8_f32(q[i]));  // NOLINT(clang-analyzer-core.CallAndMessage)
 }
@@ -813,7 +781,7 @@ static inline void scale_blocks(float *w, const uint8_t *sk, uint32_t nblk) {
 */
 static inline void mxfp4_blocks(float *acc, float *w, int8_t *q, const uint8_t *ck, const uint8_t *sk,
                          const float *x, uint32_t nblk, uint32_t b0) {
-  vik_e2m1_ints(q, ck, 16u * nblk);
+  e2m1_codes(q, ck, 16u * nblk);
   e2m1_values(w, q, 32u * nblk);
   scale_blocks(w, sk, nblk);
   /*@ loop invariant bounds: 0 <= k <= 2 * nblk;
@@ -1165,7 +1133,7 @@ static inline void nv_scale_blocks(float *w, const uint8_t *sk, float g, uint32_
 */
 static inline void nvfp4_blocks(float *acc, float *w, int8_t *q, const uint8_t *ck, const uint8_t *sk,
                          float g, const float *x, uint32_t nblk, uint32_t b0) {
-  vik_e2m1_ints(q, ck, 8u * nblk);
+  e2m1_codes(q, ck, 8u * nblk);
   e2m1_values(w, q, 16u * nblk);
   nv_scale_blocks(w, sk, g, nblk);
   /*@ loop invariant bounds: 0 <= k <= nblk;

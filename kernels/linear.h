@@ -77,23 +77,6 @@ void vik_matmul_f32(float *y, const float *x, const float *w, uint32_t T, uint32
    codes up to VIK_MXFP4_DOT_SMAX keep |weight| <= 6 * 2^17 < 2^20. */
 #define VIK_MXFP4_DOT_SMAX 144u
 
-/* The 2 nbytes E2M1 codes of ck as the integers 2v (-12 .. 12), element 2i
-   from the low nibble of byte i: the exact decode both MXFP4 / NVFP4 paths
-   start from (the float32-activation products here, the int8 ones in q8.c).
-   At most 128 bytes (256 elements) a call: the products' chunk. */
-/*@ requires nbytes: nbytes <= 128;
-    requires valid_q: \valid(q + (0 .. 2 * nbytes - 1));
-    requires valid_ck: \valid_read(ck + (0 .. nbytes - 1));
-    requires sep: \separated(q + (0 .. 2 * nbytes - 1), ck + (0 .. nbytes - 1));
-    assigns q[0 .. 2 * nbytes - 1];
-    ensures lo: \forall integer i; 0 <= i < nbytes ==>
-                  q[2 * i] == (ck[i] % 16 / 8 == 1 ? -1 : 1) * e2m1_k(ck[i] % 8);
-    ensures hi: \forall integer i; 0 <= i < nbytes ==>
-                  q[2 * i + 1] == (ck[i] / 16 / 8 == 1 ? -1 : 1) * e2m1_k(ck[i] / 16 % 8);
-    ensures range: \forall integer j; 0 <= j < 2 * nbytes ==> -12 <= q[j] <= 12;
-*/
-void vik_e2m1_ints(int8_t *q, const uint8_t *ck, uint32_t nbytes);
-
 /*@ requires n: n % VIK_MX_BLOCK == 0 && 0 <= n <= VIK_K_MAX;
     requires valid_codes: \valid_read(codes + (0 .. n / 2 - 1));
     requires valid_scales: \valid_read(scales + (0 .. n / VIK_MX_BLOCK - 1));
