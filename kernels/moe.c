@@ -117,32 +117,54 @@ static float acc_add(float S, float p) {
 */
 static int at_least(float S) { return S >= 0x1p-100f; }
 
-int vik_route_softmax_topk(uint32_t *idx, float *w, float *score, const float *logits, uint32_t E,
-                           uint32_t k, int renorm) {
-  if (vik_softmax(score, logits, E) != VIK_OK) { reject(idx, w, k); return VIK_EDOMAIN; }
-  vik_topk(idx, score, E, k);
+/* w[j] = s[idx[j]], divided by their sum (taken in rank order) when renorm:
+   the weights of vik_route_softmax_topk, in a function of their own so that
+   the router's topk(idx, s) crosses the writes of w as one call (its
+   assigns clause) instead of through the loops (verified/NOTES.md). The
+   sum is at least the largest chosen probability; a row of -inf only has
+   S = 0 and gets w = 0 (the guard S >= 2^-100 also keeps the division
+   finite for the proof). */
+/*@ requires E: 1 <= E <= VIK_MOE_EMAX;
+    requires k: 1 <= k <= E && k <= VIK_MOE_KMAX;
+    requires valid: \valid_read(s + (0 .. E - 1)) && \valid_read(idx + (0 .. k - 1)) && \valid(w + (0 .. k - 1));
+    requires sep: \separated(w + (0 .. k - 1), s + (0 .. E - 1), idx + (0 .. k - 1));
+    requires range: \forall integer j; 0 <= j < k ==> idx[j] < E;
+    requires probs: \forall integer i; 0 <= i < E ==> \is_finite(s[i]) && 0 <= s[i] <= 1;
+    assigns w[0 .. k - 1];
+    ensures plain: renorm == 0 ==> \forall integer j; 0 <= j < k ==> w[j] == s[idx[j]];
+    ensures weights: \forall integer j; 0 <= j < k ==> \is_finite(w[j]) && 0 <= w[j] <= 1;
+*/
+static void weigh(float *w, const float *s, const uint32_t *idx, uint32_t E, uint32_t k, int renorm) {
   float S = 0.0f;
   uint32_t j;
+  (void)E;                                 /* only the contract uses it */
   /*@ loop invariant bounds: 0 <= j <= k;
       loop invariant sum: \is_finite(S) && 0 <= S <= j * (1 + 0x1p-18);
-      loop invariant plain: \forall integer a; 0 <= a < j ==> w[a] == score[idx[a]];
+      loop invariant plain: \forall integer a; 0 <= a < j ==> w[a] == s[idx[a]];
       loop invariant range: \forall integer a; 0 <= a < j ==> \is_finite(w[a]) && 0 <= w[a] <= 1;
       loop assigns j, S, w[0 .. k - 1];
       loop variant k - j;
   */
   for (j = 0u; j < k; j++) {
-    w[j] = score[idx[j]];
+    w[j] = s[idx[j]];
     S = acc_add(S, w[j]);
   }
   if (renorm != 0) {
     int pos = at_least(S);                 /* false only for a row of -inf logits */
     /*@ loop invariant bounds: 0 <= j <= k;
         loop invariant range: \forall integer a; 0 <= a < k ==> \is_finite(w[a]) && 0 <= w[a] <= 1;
-          loop assigns j, w[0 .. k - 1];
+        loop assigns j, w[0 .. k - 1];
         loop variant k - j;
     */
     for (j = 0u; j < k; j++) w[j] = pos ? share(w[j], S) : 0.0f;
   }
+}
+
+int vik_route_softmax_topk(uint32_t *idx, float *w, float *score, const float *logits, uint32_t E,
+                           uint32_t k, int renorm) {
+  if (vik_softmax(score, logits, E) != VIK_OK) { reject(idx, w, k); return VIK_EDOMAIN; }
+  vik_topk(idx, score, E, k);
+  weigh(w, score, idx, E, k, renorm);
   return VIK_OK;
 }
 

@@ -50,9 +50,10 @@ void vik_topk(uint32_t *idx, const float *s, uint32_t E, uint32_t k);
    least the largest, >= 1/(E + 1) for any row with a finite logit; a row of
    -inf only has S = 0 and gets w = 0 (the guard S >= 2^-100 also keeps the
    division finite for the proof).
-   Selection: idx is vik_topk(score) (its contract: topk); this contract
-   does not restate it yet, because the provers did not carry topk(idx, score)
-   across the writes of w (see verified/NOTES.md). */
+   Selection: idx is vik_topk(score), and the contract says so (topk on the
+   probabilities it returns in score: indices distinct and in range, in rank
+   order, every expert left out ranking after every expert chosen, ties to
+   the lower index). */
 /*@ requires E: 1 <= E <= VIK_MOE_EMAX;
     requires k: 1 <= k <= E && k <= VIK_MOE_KMAX;
     requires valid: \valid_read(logits + (0 .. E - 1)) && \valid(score + (0 .. E - 1)) &&
@@ -63,6 +64,7 @@ void vik_topk(uint32_t *idx, const float *s, uint32_t E, uint32_t k);
     ensures domain: \result == VIK_OK <==> row_ok{Pre}(logits, E);
     ensures probs: \result == VIK_OK ==> \forall integer i; 0 <= i < E ==> \is_finite(score[i]) && 0 <= score[i] <= 1;
     ensures range: \forall integer j; 0 <= j < k ==> idx[j] < E;
+    ensures topk: \result == VIK_OK ==> topk(idx, score, E, k);
     ensures plain: \result == VIK_OK && renorm == 0 ==> \forall integer j; 0 <= j < k ==> w[j] == score[idx[j]];
     ensures weights: \forall integer j; 0 <= j < k ==> \is_finite(w[j]) && 0 <= w[j] <= 1;
     ensures error: \result == VIK_EDOMAIN ==> \forall integer j; 0 <= j < k ==> idx[j] == j && w[j] == 0;
