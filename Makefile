@@ -1,6 +1,6 @@
 # vik: `make` builds the library and the harness CLI; `make prove` runs the proofs;
 # `make test` the tests; `make test-exhaustive` the 2^32 encoder and exp sweeps; `make bench`.
-# Reliability gates: `make test-asan`, `make lint`, `make fuzz` (README).
+# Reliability gates: `make test-asan`, `make test-tsan`, `make lint`, `make fuzz` (README).
 CC      ?= gcc
 # The proven code is the code that runs: C99, no fast-math, no FMA contraction.
 CFLAGS  ?= -std=c99 -Wall -Wextra -Werror -O2 -ffp-contract=off
@@ -10,11 +10,12 @@ B       := build
 
 KSRC := $(wildcard kernels/*.c)
 KOBJ := $(KSRC:%.c=$(B)/%.o)
-HLIB := $(B)/harness/npy.o $(B)/harness/rope_table.o $(B)/harness/model_load.o $(B)/harness/model.o
+HLIB := $(B)/harness/npy.o $(B)/harness/rope_table.o $(B)/harness/model_load.o $(B)/harness/model.o \
+        $(B)/harness/par.o
 TSRC := $(wildcard tests/test_*.c)
 TBIN := $(TSRC:tests/%.c=$(B)/tests/%)
 
-.PHONY: all prove test test-determinism test-exhaustive test-asan lint fuzz bench run run-ref deps clean
+.PHONY: all prove test test-determinism test-exhaustive test-asan test-tsan lint fuzz bench run run-ref deps clean
 all: $(B)/libvik.a $(B)/vik-ref $(B)/vik
 
 $(B)/%.o: %.c $(wildcard kernels/*.h spec/*.h harness/*.h tests/*.h)
@@ -25,13 +26,13 @@ $(B)/libvik.a: $(KOBJ)
 	rm -f $@ && ar rcs $@ $^
 
 $(B)/vik-ref: $(B)/harness/vik_ref.o $(HLIB) $(B)/libvik.a
-	$(CC) $(CFLAGS) $^ -o $@ -lm
+	$(CC) $(CFLAGS) $^ -o $@ -lpthread -lm
 
 # The CLI; its default model is the vendored one, by absolute path, so that
 # `build/vik run` works from any directory of a plain clone.
 $(B)/harness/vik.o: CPPFLAGS += -DVIK_MODEL_DIR='"$(CURDIR)/models/moe-bytes-mxfp4"'
 $(B)/vik: $(B)/harness/vik.o $(HLIB) $(B)/libvik.a
-	$(CC) $(CFLAGS) $^ -o $@ -lm
+	$(CC) $(CFLAGS) $^ -o $@ -lpthread -lm
 
 $(B)/tests/%: $(B)/tests/%.o $(HLIB) $(B)/libvik.a
 	$(CC) $(CFLAGS) $^ -o $@ -lpthread -lm
@@ -77,18 +78,31 @@ $(A)/%.o: %.c $(HDRS)
 $(A)/libvik.a: $(KSRC:%.c=$(A)/%.o)
 	rm -f $@ && ar rcs $@ $^
 
-$(A)/vik-ref: $(A)/harness/vik_ref.o $(A)/harness/npy.o $(A)/harness/rope_table.o $(A)/harness/model_load.o $(A)/harness/model.o $(A)/libvik.a
-	$(CC) $(ASANFLAGS) $^ -o $@ -lm
+AHLIB := $(A)/harness/npy.o $(A)/harness/rope_table.o $(A)/harness/model_load.o $(A)/harness/model.o \
+         $(A)/harness/par.o
+$(A)/vik-ref: $(A)/harness/vik_ref.o $(AHLIB) $(A)/libvik.a
+	$(CC) $(ASANFLAGS) $^ -o $@ -lpthread -lm
 
 $(A)/harness/vik.o: CPPFLAGS += -DVIK_MODEL_DIR='"$(CURDIR)/models/moe-bytes-mxfp4"'
-$(A)/vik: $(A)/harness/vik.o $(A)/harness/npy.o $(A)/harness/rope_table.o $(A)/harness/model_load.o $(A)/harness/model.o $(A)/libvik.a
-	$(CC) $(ASANFLAGS) $^ -o $@ -lm
+$(A)/vik: $(A)/harness/vik.o $(AHLIB) $(A)/libvik.a
+	$(CC) $(ASANFLAGS) $^ -o $@ -lpthread -lm
 
-$(A)/tests/%: $(A)/tests/%.o $(A)/harness/npy.o $(A)/harness/rope_table.o $(A)/harness/model_load.o $(A)/harness/model.o $(A)/libvik.a
+$(A)/tests/%: $(A)/tests/%.o $(AHLIB) $(A)/libvik.a
 	$(CC) $(ASANFLAGS) $^ -o $@ -lpthread -lm
 
 test-asan: $(ATBIN) $(A)/vik-ref $(A)/vik
 	@VIK_REF=$(A)/vik-ref VIK=$(A)/vik sh tests/run.sh $(ATBIN) tests/bad_input.sh
+
+# The row-splitting threads (harness/par.c) and the forward pass on them
+# under ThreadSanitizer (clang): tests/test_par.c, any report fatal.
+TSANFLAGS ?= -std=c99 -Wall -Wextra -Werror -O1 -g -ffp-contract=off -fsanitize=thread
+$(B)/tsan/test_par: tests/test_par.c harness/par.c harness/model.c harness/model_load.c harness/npy.c \
+                    harness/rope_table.c $(KSRC) $(HDRS)
+	@mkdir -p $(dir $@)
+	$(FUZZCC) $(CPPFLAGS) $(TSANFLAGS) $(filter %.c,$^) -o $@ -lpthread -lm
+
+test-tsan: $(B)/tsan/test_par
+	@TSAN_OPTIONS=halt_on_error=1:exitcode=66 sh tests/run.sh $(B)/tsan/test_par
 
 # Static analysis of kernels/ and harness/: cppcheck (suppressions in
 # .cppcheck-suppressions) and clang-tidy (checks in .clang-tidy); any finding
@@ -127,9 +141,16 @@ bench: $(B)/bench_formats $(B)/bench_linear $(B)/bench_nn $(B)/bench_moe $(B)/be
 	$(B)/bench_model
 
 # the whole model: kernels plus the forward pass, the harness loader and RoPE tables
-$(B)/bench_model: $(KSRC) bench/bench_model.c harness/model.c harness/model_load.c harness/rope_table.c $(HDRS) bench/bench.h
+$(B)/bench_model: $(KSRC) bench/bench_model.c harness/model.c harness/model_load.c harness/rope_table.c harness/par.c \
+                  $(HDRS) bench/bench.h
 	@mkdir -p $(B)
-	$(CC) $(CPPFLAGS) $(BENCHFLAGS) $(KSRC) harness/model.c harness/model_load.c harness/rope_table.c bench/bench_model.c -o $@ -lm
+	$(CC) $(CPPFLAGS) $(BENCHFLAGS) $(KSRC) harness/model.c harness/model_load.c harness/rope_table.c harness/par.c \
+	      bench/bench_model.c -o $@ -lpthread -lm
+
+# bench_linear also times 2 threads splitting rows (harness/par.c)
+$(B)/bench_linear: $(KSRC) bench/bench_linear.c harness/par.c $(HDRS) bench/bench.h
+	@mkdir -p $(B)
+	$(CC) $(CPPFLAGS) $(BENCHFLAGS) $(KSRC) harness/par.c bench/bench_linear.c -o $@ -lpthread -lm
 
 $(B)/bench_%: $(KSRC) bench/bench_%.c $(wildcard kernels/*.h spec/*.h bench/*.h tests/bits.h)
 	@mkdir -p $(B)

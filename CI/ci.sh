@@ -7,6 +7,7 @@ make prove
 make test
 # reliability gates (README "Reliability"): ~3-4 min together
 make test-asan
+make test-tsan
 make lint
 make fuzz FUZZ_TIME=20
 make test-exhaustive

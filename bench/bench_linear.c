@@ -16,6 +16,10 @@
       scalar code, for comparison.
    5. MXFP4, MXFP8-E4M3 and NVFP4 weights (W quantized once) at T = 1 and
       T = 64, GFLOP/s-equivalent and GB/s of the quantized weight bytes.
+   6. 2 threads (harness/par.h: the output rows cut in two ranges, one per
+      thread) for fp32 at T = 1 and T = 128 and MXFP4 at T = 1, each
+      bit-compared with the single-thread result; the bandwidth ratio is
+      still against the one-thread read bandwidth of 1.
    GB = 1e9 bytes. Timed with clock_gettime(CLOCK_MONOTONIC); results are
    folded into a volatile sink so that nothing is optimised away. `make
    bench` builds it with BENCHFLAGS (-O3 -march=native -ffp-contract=off
@@ -32,6 +36,7 @@
 #include "linear.h"
 #include "mx.h"
 #include "nvfp4.h"
+#include "par.h"
 #include "q8.h"
 
 #define DIM 4096u
@@ -78,7 +83,29 @@ static void report(const char *name, uint32_t T, uint32_t wreads, int runs, doub
            100 * gbs / bw_gbs, runs);
 }
 
-enum { VIK, VIK_PER_ROW, NAIVE };
+enum { VIK, VIK_PER_ROW, NAIVE, VIK_2T };
+
+static vik_par *par2;   /* 2 threads, for VIK_2T and the MXFP4 row */
+
+typedef struct {
+  float *y;
+  const float *x;
+  const float *w;
+  const uint8_t *codes, *scales;
+  uint32_t T;
+} job;
+
+static void f32_rows(void *a, uint32_t o0, uint32_t o1)
+{
+    const job *j = a;
+    vik_matmul_f32(j->y, j->x, j->w, j->T, DIM, DIM, o0, o1);
+}
+
+static void mxfp4_rows(void *a, uint32_t o0, uint32_t o1)
+{
+    const job *j = a;
+    vik_matmul_mxfp4(j->y, j->x, j->codes, j->scales, j->T, DIM, DIM, o0, o1);
+}
 
 /* Best of runs timings of one product y = x W^T, T tokens: one vik call for
    all rows, one vik call per row (row o's 16 KiB stay in L1 while the T
@@ -93,7 +120,10 @@ static double time_matmul(int how, float *y, const float *x, const float *w,
         double t0 = now(), t;
         if (how == NAIVE)
             naive_matmul(y, x, w, T, DIM, DIM);
-        else if (how == VIK_PER_ROW)
+        else if (how == VIK_2T) {
+            job j = {y, x, w, NULL, NULL, T};
+            vik_par_rows(par2, f32_rows, &j, DIM, (uint64_t)T * DIM * DIM);
+        } else if (how == VIK_PER_ROW)
             for (o = 0; o < DIM; o++)
                 vik_matmul_f32(y, x, w, T, DIM, DIM, o, o + 1u);
         else
@@ -161,6 +191,24 @@ static int bench_quant(int kind, const float *w, const float *x, float *y)
                 best = t;
         }
         report(QNAME[kind], T, 1, runs, best);
+        if (kind == MXFP4 && T == 1 && par2) {
+            float *y2 = malloc(DIM * sizeof *y2);
+            job j = {y2, x, NULL, codes, scales, 1u};
+            if (!y2)
+                return 1;
+            best = 1e30;
+            for (int r = 0; r < runs; r++) {
+                double t0 = now(), t;
+                vik_par_rows(par2, mxfp4_rows, &j, DIM, (uint64_t)DIM * DIM);
+                t = now() - t0;
+                if (t < best)
+                    best = t;
+            }
+            report("mxfp4, 2 threads", 1, 1, runs, best);
+            if (memcmp(y, y2, DIM * sizeof *y) != 0)
+                printf("!! 2 threads are not bit-equal to 1 thread (MXFP4)\n");
+            free(y2);
+        }
     }
     free(codes); free(scales); free(q); free(qs);
     return 0;
@@ -185,7 +233,7 @@ int main(void)
         fprintf(stderr, "bench_linear: out of memory\n");
         return 1;
     }
-    printf("vik linear: single thread, W %u x %u float32 (%.0f MiB)\n", DIM, DIM,
+    printf("vik linear: single thread (2 where marked), W %u x %u float32 (%.0f MiB)\n", DIM, DIM,
            (double)DIM * DIM * sizeof(float) / (1 << 20));
     printf("%-22s %9.2f ms %8.2f GB/s  (sum of %zu MiB, %d lanes, best of %d)\n",
            "read bandwidth", best * 1e3, bw_gbs, BW_FLOATS * sizeof(float) >> 20, BW_LANES,
@@ -204,6 +252,16 @@ int main(void)
            time_matmul(VIK_PER_ROW, y2, x, w, TMAX, 3));
     if (memcmp(y, y2, (size_t)TMAX * DIM * sizeof *y) != 0)
         printf("!! one call per row is not bit-equal to one call for all rows\n");
+    par2 = vik_par_start(2);
+    if (par2) {
+        uint32_t T;
+        for (T = 1; T <= TMAX; T += TMAX - 1) {
+            time_matmul(VIK, y, x, w, T, 1);
+            report("vik_matmul_f32 2 thr", T, 1, T == 1 ? 10 : 3, time_matmul(VIK_2T, y2, x, w, T, T == 1 ? 10 : 3));
+            if (memcmp(y, y2, (size_t)T * DIM * sizeof *y) != 0)
+                printf("!! 2 threads are not bit-equal to 1 thread (fp32, T = %u)\n", T);
+        }
+    }
     report("naive (1 accumulator)", TMID, TMID, 2, time_matmul(NAIVE, y2, x, w, TMID, 2));
     time_matmul(VIK, y, x, w, TMID, 1);
 
@@ -223,6 +281,7 @@ int main(void)
     for (int k = MXFP4; k <= NVFP4_Q8; k++)
         if (bench_quant(k, w, x, y))
             return 1;
+    vik_par_stop(par2);
     free(w);
     free(x);
     free(y);

@@ -1,6 +1,8 @@
 /* Whole-model speed on the default model (models/moe-bytes-mxfp4: Mixtral,
-   4 layers, d = 128, 8 MXFP4 experts, top-2, byte vocabulary), single
-   thread: prefill tokens/s (one forward call on a 256-byte Python prompt,
+   4 layers, d = 128, 8 MXFP4 experts, top-2, byte vocabulary), 1 and 2
+   threads (every matrix product split by output rows, harness/par.h, at
+   its default threshold; the bench checks that 2 threads give the 1-thread
+   logits bit for bit): prefill tokens/s (one forward call on a 256-byte Python prompt,
    from an empty cache) and decode tokens/s (256 greedy tokens after it, one
    call each), best of 5 runs; also the float32 model (moe-bytes) from
    tests/data when present, and the process's peak RSS (getrusage
@@ -15,6 +17,7 @@
 #include "bench.h"
 #include "model.h"
 #include "model_load.h"
+#include "par.h"
 
 #define RUNS 5
 #define NGEN 256u
@@ -25,7 +28,7 @@ static const char PROMPT[] =
     "def peek(self):\n        if self.pos < len(self.text):\n            return self.text[self.pos]\n        "
     "return None\n\n    def next(self):\n        c = self.peek()\n";
 
-static int bench(const char *dir, const char *label)
+static int bench(const char *dir, const char *label, unsigned nthreads, float *ref)
 {
     char err[1024];
     vik_loaded L;
@@ -40,6 +43,14 @@ static int bench(const char *dir, const char *label)
         return 1;
     }
     V = L.m.cfg.vocab;
+    if (V > 256) {
+        fprintf(stderr, "bench_model: %s: vocabulary %u, not a byte-level model\n", dir, V);
+        return 1;
+    }
+    if (nthreads > 1 && !(L.m.par = vik_par_start(nthreads))) {
+        fprintf(stderr, "bench_model: cannot start %u threads\n", nthreads);
+        return 1;
+    }
     arena = vik_arena_alloc(&L.plan, &fa, &fu);
     tok = malloc(sizeof *tok * (ctx + 1));
     lg = malloc(sizeof *lg * V);
@@ -64,13 +75,21 @@ static int bench(const char *dir, const char *label)
             fprintf(stderr, "bench_model: %s\n", vik_model_strerror(rc));
             return 1;
         }
+        /* the last logits of the run: 1 thread's are the reference */
+        if (nthreads == 1)
+            memcpy(ref, lg, sizeof *lg * V);
+        else if (memcmp(ref, lg, sizeof *lg * V) != 0) {
+            fprintf(stderr, "bench_model: %s: %u threads' logits differ from 1 thread's\n", label, nthreads);
+            return 1;
+        }
         if (t1 - t0 < best_p)
             best_p = t1 - t0;
         if (t2 - t1 < best_d)
             best_d = t2 - t1;
     }
-    printf("%-34s prefill %4u tokens: %8.0f tok/s   decode %u tokens: %7.0f tok/s  (1 thread, best of %d)\n",
-           label, T, T / best_p, NGEN, NGEN / best_d, RUNS);
+    printf("%-34s prefill %4u tokens: %8.0f tok/s   decode %u tokens: %7.0f tok/s  (%u thread%s, best of %d)\n",
+           label, T, T / best_p, NGEN, NGEN / best_d, nthreads, nthreads > 1 ? "s, same bits" : "", RUNS);
+    vik_par_stop(L.m.par);
     free(arena);
     free(tok);
     free(lg);
@@ -81,9 +100,13 @@ static int bench(const char *dir, const char *label)
 int main(void)
 {
     struct rusage ru;
-    int rc = bench("models/moe-bytes-mxfp4", "moe-bytes-mxfp4 (default, MXFP4)");
-    if (rc == 0)
-        rc = bench("tests/data/models/moe-bytes", "moe-bytes (float32 experts)");
+    static float ref[256];   /* the byte-level models' vocabulary */
+    int rc = 0;
+    unsigned n;
+    for (n = 1; rc == 0 && n <= 2; n++)
+        rc = bench("models/moe-bytes-mxfp4", "moe-bytes-mxfp4 (default, MXFP4)", n, ref);
+    for (n = 1; rc == 0 && n <= 2; n++)
+        rc = bench("tests/data/models/moe-bytes", "moe-bytes (float32 experts)", n, ref);
     if (getrusage(RUSAGE_SELF, &ru) == 0)
         printf("peak RSS: %.1f MiB\n", (double)ru.ru_maxrss / 1024.0);
     return rc;

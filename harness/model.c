@@ -303,6 +303,48 @@ static void to_cache(float *cache, const float *kv, uint32_t T, uint32_t G, uint
    the matrix product that follows; the checks after a step that cannot
    leave the range never fail (marked "never"). */
 
+/* A matrix product y = x W^T, split by output rows over par's threads when
+   there is one (vik_wmat_rows: each row's bits do not depend on the split). */
+typedef struct {
+  float *y;
+  const float *x;
+  vik_wmat w;
+  uint32_t T, n, m;
+} mm_job;
+
+static void mm_rows(void *a, uint32_t o0, uint32_t o1) {
+  const mm_job *j = a;
+  vik_wmat_rows(j->y, j->x, j->w, j->T, j->n, j->m, o0, o1);
+}
+
+static void mm(vik_par *par, float *y, const float *x, vik_wmat w, uint32_t T, uint32_t n, uint32_t m) {
+  mm_job j;
+  if (!par) {
+    vik_wmat_matmul(y, x, w, T, n, m);
+    return;
+  }
+  j.y = y;
+  j.x = x;
+  j.w = w;
+  j.T = T;
+  j.n = n;
+  j.m = m;
+  vik_par_rows(par, mm_rows, &j, m, (uint64_t)T * n * m);
+}
+
+/* vik_ffn_swiglu (kernels/ffn.c) with its three products through mm: the
+   same steps, checks and bits. */
+static int ffn(vik_par *par, float *y, const float *x, vik_wmat w1, vik_wmat w2, vik_wmat w3, uint32_t T,
+               uint32_t dim, uint32_t hidden, float *h1, float *h3) {
+  if (!par) return vik_ffn_swiglu(y, x, w1, w2, w3, T, dim, hidden, h1, h3);
+  mm(par, h1, x, w1, T, dim, hidden);
+  mm(par, h3, x, w3, T, dim, hidden);
+  if (vik_swiglu_rows(h1, h3, T, hidden) != VIK_OK) return VIK_ERANGE;
+  if (vik_act_ok(h1, T * hidden) != VIK_OK) return VIK_ERANGE;
+  mm(par, y, h1, w2, T, hidden, dim);
+  return vik_act_ok(y, T * dim);
+}
+
 /* The MoE FFN of one layer on xb [T, dim] into ff [T, dim]: router logits,
    softmax top-k renormalised (Mixtral) per token, the tokens of each expert
    batched through its SwiGLU FFN, the combine in rank order. Writes only
@@ -315,8 +357,8 @@ static void to_cache(float *cache, const float *kv, uint32_t T, uint32_t G, uint
     assigns fa[p->ff .. p->aw - 1], fu[0 .. p->nu - 1];
     ensures code: \result == VIK_OK || \result == VIK_ERANGE || \result == VIK_EDOMAIN;
 */
-static int moe_ffn(const vik_layer *ly, const vik_config *c, const vik_plan *p, float *fa, uint32_t *fu,
-                   uint32_t T) {
+static int moe_ffn(vik_par *par, const vik_layer *ly, const vik_config *c, const vik_plan *p, float *fa,
+                   uint32_t *fu, uint32_t T) {
   uint32_t dim = c->dim, E = c->n_experts, K = c->top_k, e, t;
   float *xb = fa + p->xb, *ff = fa + p->ff, *rl = fa + p->rl, *eo = fa + p->eo, *wts = fa + p->wts;
   uint32_t *idx = fu + p->idx, *off = fu + p->off, *list = fu + p->list;
@@ -324,7 +366,7 @@ static int moe_ffn(const vik_layer *ly, const vik_config *c, const vik_plan *p, 
   //@ assert rows: T * dim <= p->Tmax * dim && T * c->hidden <= p->Tmax * c->hidden && T * K <= p->Tmax * K;
   //@ assert rows2: T * E <= p->Tmax * E && T * K * dim <= p->Tmax * K * dim;
   if (vik_act_ok(xb, T * dim) != VIK_OK) return VIK_ERANGE;
-  vik_wmat_matmul(rl, xb, ly->router, T, dim, E);
+  mm(par, rl, xb, ly->router, T, dim, E);
   if (vik_act_ok(rl, T * E) != VIK_OK) return VIK_ERANGE;
   /*@ loop invariant bounds: 0 <= t <= T;
       loop invariant range: \forall integer q; 0 <= q < t * K ==> idx[q] < E;
@@ -360,8 +402,8 @@ static int moe_ffn(const vik_layer *ly, const vik_config *c, const vik_plan *p, 
     //@ assert nrows: n * dim <= p->Tmax * dim && n * c->hidden <= p->Tmax * c->hidden;
     if (vik_act_ok(xb, T * dim) != VIK_OK) return VIK_ERANGE;   /* never */
     vik_gather_rows(fa + p->xg, xb, list + off[e], n, K, T, dim);
-    rc = vik_ffn_swiglu(fa + p->yg, fa + p->xg, ly->experts[3u * e], ly->experts[3u * e + 1u],
-                        ly->experts[3u * e + 2u], n, dim, c->hidden, fa + p->h1, fa + p->h3);
+    rc = ffn(par, fa + p->yg, fa + p->xg, ly->experts[3u * e], ly->experts[3u * e + 1u], ly->experts[3u * e + 2u],
+             n, dim, c->hidden, fa + p->h1, fa + p->h3);
     if (rc != VIK_OK) return rc;
     vik_scatter_rows(eo, fa + p->yg, list + off[e], n, T * K, dim);
   }
@@ -389,8 +431,8 @@ static int moe_ffn(const vik_layer *ly, const vik_config *c, const vik_plan *p, 
             __fc_errno;
     ensures code: \result == VIK_OK || \result == VIK_ERANGE || \result == VIK_EDOMAIN;
 */
-static int attn_half(const vik_layer *ly, const vik_config *c, const vik_plan *p, const float *rc, const float *rs,
-                     float *fa, uint32_t l, uint32_t T, uint32_t pos0) {
+static int attn_half(vik_par *par, const vik_layer *ly, const vik_config *c, const vik_plan *p, const float *rc,
+                     const float *rs, float *fa, uint32_t l, uint32_t T, uint32_t pos0) {
   uint32_t dim = c->dim, H = c->n_heads, G = c->n_kv_heads, D = c->head_dim, S = p->S, qd = H * D, kvd = G * D;
   uint64_t gsd = (uint64_t)G * S * D;
   float *x = fa + p->x, *xb = fa + p->xb, *qt = fa + p->qt, *kt = fa + p->kt, *vt = fa + p->vt;
@@ -402,11 +444,11 @@ static int attn_half(const vik_layer *ly, const vik_config *c, const vik_plan *p
   //@ assert heads: qd == H * D && kvd == G * D && H * T * D == T * qd && G * T * D == T * kvd;
   //@ assert slice: (l + 1) * gsd <= c->n_layers * gsd;
   if ((rc_ = norm_rows(xb, x, ly->attn_norm, T, dim, c->eps)) != VIK_OK) return rc_;
-  vik_wmat_matmul(qt, xb, ly->wq, T, dim, qd);
+  mm(par, qt, xb, ly->wq, T, dim, qd);
   if (vik_act_ok(xb, T * dim) != VIK_OK) return VIK_ERANGE;   /* never */
-  vik_wmat_matmul(kt, xb, ly->wk, T, dim, kvd);
+  mm(par, kt, xb, ly->wk, T, dim, kvd);
   if (vik_act_ok(xb, T * dim) != VIK_OK) return VIK_ERANGE;   /* never */
-  vik_wmat_matmul(vt, xb, ly->wv, T, dim, kvd);
+  mm(par, vt, xb, ly->wv, T, dim, kvd);
   if ((rc_ = rope_rows(qt, T, H, D, pos0, S, rc, rs)) != VIK_OK) return rc_;
   if ((rc_ = rope_rows(kt, T, G, D, pos0, S, rc, rs)) != VIK_OK) return rc_;
   /* only checked rows enter the cache */
@@ -420,7 +462,7 @@ static int attn_half(const vik_layer *ly, const vik_config *c, const vik_plan *p
   if ((rc_ = vik_attention(ah, qh, kc, vc, H, G, D, T, pos0, S, c->window, NULL, fa + p->aw)) != VIK_OK) return rc_;
   transpose(att, ah, H, T, D);           /* [H, T, D] -> [T, H, D] */
   if (vik_act_ok(att, T * qd) != VIK_OK) return VIK_ERANGE;
-  vik_wmat_matmul(ff, att, ly->wo, T, qd, dim);
+  mm(par, ff, att, ly->wo, T, qd, dim);
   if (vik_act_ok(ff, T * dim) != VIK_OK || vik_act_ok(x, T * dim) != VIK_OK) return VIK_ERANGE;
   return vik_residual(x, ff, T * dim);
 }
@@ -436,17 +478,17 @@ static int attn_half(const vik_layer *ly, const vik_config *c, const vik_plan *p
     assigns fa[p->x .. p->logits - 1], fu[0 .. p->nu - 1], __fc_errno;
     ensures code: \result == VIK_OK || \result == VIK_ERANGE || \result == VIK_EDOMAIN;
 */
-static int ffn_half(const vik_layer *ly, const vik_config *c, const vik_plan *p, float *fa, uint32_t *fu,
-                    uint32_t T) {
+static int ffn_half(vik_par *par, const vik_layer *ly, const vik_config *c, const vik_plan *p, float *fa,
+                    uint32_t *fu, uint32_t T) {
   uint32_t dim = c->dim;
   float *x = fa + p->x, *xb = fa + p->xb, *ff = fa + p->ff;
   int rc;
   //@ assert rows: T * dim <= p->Tmax * dim && T * c->hidden <= p->Tmax * c->hidden;
   if ((rc = norm_rows(xb, x, ly->ffn_norm, T, dim, c->eps)) != VIK_OK) return rc;
   if (c->arch == VIK_ARCH_MIXTRAL)
-    rc = moe_ffn(ly, c, p, fa, fu, T);
+    rc = moe_ffn(par, ly, c, p, fa, fu, T);
   else
-    rc = vik_ffn_swiglu(ff, xb, ly->w1, ly->w2, ly->w3, T, dim, c->hidden, fa + p->h1, fa + p->h3);
+    rc = ffn(par, ff, xb, ly->w1, ly->w2, ly->w3, T, dim, c->hidden, fa + p->h1, fa + p->h3);
   if (rc != VIK_OK) return rc;
   if (vik_act_ok(ff, T * dim) != VIK_OK || vik_act_ok(x, T * dim) != VIK_OK) return VIK_ERANGE;
   return vik_residual(x, ff, T * dim);
@@ -514,8 +556,8 @@ int vik_forward(const vik_model *m, const vik_plan *p, float *fa, uint32_t *fu, 
   */
   for (l = 0u; l < c->n_layers; l++) {
     const vik_layer *ly = &m->layers[l];
-    if ((rc = attn_half(ly, c, p, m->rope_cos, m->rope_sin, fa, l, T, pos0)) != VIK_OK) return rc;
-    if ((rc = ffn_half(ly, c, p, fa, fu, T)) != VIK_OK) return rc;
+    if ((rc = attn_half(m->par, ly, c, p, m->rope_cos, m->rope_sin, fa, l, T, pos0)) != VIK_OK) return rc;
+    if ((rc = ffn_half(m->par, ly, c, p, fa, fu, T)) != VIK_OK) return rc;
   }
   /* final RMSNorm and the LM head, for every row or the last one */
   if ((rc = norm_rows(xb, x, m->norm, T, dim, c->eps)) != VIK_OK) return rc;
@@ -523,6 +565,6 @@ int vik_forward(const vik_model *m, const vik_plan *p, float *fa, uint32_t *fu, 
   xl = xb + (uint64_t)(T - nl) * dim;
   //@ assert last: (T - nl) * dim + nl * dim == T * dim;
   if (vik_act_ok(xl, nl * dim) != VIK_OK) return VIK_ERANGE;   /* never */
-  vik_wmat_matmul(logits, xl, m->lm_head, nl, dim, c->vocab);
+  mm(m->par, logits, xl, m->lm_head, nl, dim, c->vocab);
   return VIK_OK;
 }

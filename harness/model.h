@@ -34,6 +34,7 @@
 #include "ffn.h"
 #include "moe.h"
 #include "nn.h"
+#include "par.h"
 
 #define VIK_ETOKEN 2
 #define VIK_ECTX 3
@@ -54,6 +55,8 @@ typedef struct {
   vik_wmat lm_head;                    /* [vocab, dim] */
   const vik_layer *layers;             /* [n_layers] */
   const float *rope_cos, *rope_sin;    /* [S, head_dim / 2] (harness/rope_table.h) */
+  vik_par *par;                        /* NULL: one thread; else every matrix product
+                                          split by output rows (harness/par.h), same bits */
 } vik_model;
 
 /* Arena layout, in elements from the start of the float part (f) or of the

@@ -12,7 +12,10 @@
    error no output file is left behind: inputs are all loaded and checked
    before OUT_DIR is touched, and outputs are written to temporary names and
    renamed only when all of them were written. Outputs are float32 (the
-   kernels' results) under the corpus's names (y64.npy, out64.npy, ...). */
+   kernels' results) under the corpus's names (y64.npy, out64.npy, ...).
+   VIK_THREADS=N in the environment (2..64) runs models with every matrix
+   product split by rows over N threads, however small (harness/par.h): the
+   determinism test compares its files with the single-threaded ones. */
 #define _POSIX_C_SOURCE 200809L
 #include "attn.h"
 #include "formats.h"
@@ -1661,6 +1664,30 @@ static int detect_model(const char *dir)
            has_file(dir, "prompt0_ids.npy");
 }
 
+/* VIK_THREADS=N: m->par = N threads splitting every product (threshold 0,
+   so even the reference models' small products are split); unset: one
+   thread. 0, or -1 with a message. */
+static int threads_from_env(vik_model *m)
+{
+    const char *s = getenv("VIK_THREADS");
+    char *end;
+    unsigned long n;
+    if (!s || !*s)
+        return 0;
+    errno = 0;
+    n = strtoul(s, &end, 10);
+    if (errno != 0 || *end != '\0' || n < 2 || n > VIK_PAR_MAX) {
+        fprintf(stderr, "vik-ref: VIK_THREADS=%s: want an integer in [2, %u]\n", s, VIK_PAR_MAX);
+        return -1;
+    }
+    if (!(m->par = vik_par_start((unsigned)n))) {
+        fprintf(stderr, "vik-ref: cannot start %lu threads\n", n);
+        return -1;
+    }
+    vik_par_min_work(m->par, 0);
+    return 0;
+}
+
 static int run_model(const char *dir, const char *out)
 {
     npy_array ids[MODEL_PROMPTS];
@@ -1715,6 +1742,8 @@ static int run_model(const char *dir, const char *out)
                 goto done;
             }
         }
+    if (threads_from_env(&L.m) != 0)
+        goto done;
     arena = vik_arena_alloc(&L.plan, &fa, &fu);
     tok = malloc(sizeof *tok * ((size_t)ctx + 1));
     gout = malloc(sizeof *gout * ((size_t)ctx + 1));
@@ -1787,6 +1816,7 @@ done:
     free(tok);
     free(gout);
     free(lg);
+    vik_par_stop(L.m.par);
     vik_unload(&L);
     return rc;
 }

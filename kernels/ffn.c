@@ -61,23 +61,21 @@ int vik_act_ok_at(const float *x, uint32_t o, uint32_t n) {
   return VIK_OK;
 }
 
-void vik_wmat_matmul(float *y, const float *x, vik_wmat w, uint32_t T, uint32_t n, uint32_t m) {
+void vik_wmat_rows(float *y, const float *x, vik_wmat w, uint32_t T, uint32_t n, uint32_t m, uint32_t o0,
+                   uint32_t o1) {
   if (w.fmt == VIK_W_F32)
-    vik_matmul_f32(y, x, w.f, T, n, m, 0u, m);
+    vik_matmul_f32(y, x, w.f, T, n, m, o0, o1);
   else
-    vik_matmul_mxfp4(y, x, w.codes, w.scales, T, n, m, 0u, m);
+    vik_matmul_mxfp4(y, x, w.codes, w.scales, T, n, m, o0, o1);
 }
 
-/* h1 = silu(h1) * h3 row by row (vik_swiglu's rows are at most 2^22 long),
-   each row checked inside the activation bound first; the row offset
+void vik_wmat_matmul(float *y, const float *x, vik_wmat w, uint32_t T, uint32_t n, uint32_t m) {
+  vik_wmat_rows(y, x, w, T, n, m, 0u, m);
+}
+
+/* vik_swiglu's rows are at most 2^22 long, hence row by row; the row offset
    advances by hidden (ro = t hidden as an invariant). */
-/*@ requires dims: 1 <= T && 1 <= hidden <= VIK_K_MAX && T * hidden <= VIK_MAT_MAX;
-    requires valid: \valid(h1 + (0 .. T * hidden - 1)) && \valid_read(h3 + (0 .. T * hidden - 1));
-    requires sep: \separated(h1 + (0 .. T * hidden - 1), h3 + (0 .. T * hidden - 1));
-    assigns h1[0 .. T * hidden - 1];
-    ensures code: \result == VIK_OK || \result == VIK_ERANGE;
-*/
-static int swiglu_rows(float *h1, const float *h3, uint32_t T, uint32_t hidden) {
+int vik_swiglu_rows(float *h1, const float *h3, uint32_t T, uint32_t hidden) {
   uint32_t t, ro = 0u;
   /*@ loop invariant bounds: 0 <= t <= T;
       loop invariant ro: ro == t * hidden;
@@ -98,7 +96,7 @@ int vik_ffn_swiglu(float *y, const float *x, vik_wmat w1, vik_wmat w2, vik_wmat 
   uint32_t nh = T * hidden;
   vik_wmat_matmul(h1, x, w1, T, dim, hidden);
   vik_wmat_matmul(h3, x, w3, T, dim, hidden);
-  if (swiglu_rows(h1, h3, T, hidden) != VIK_OK) return VIK_ERANGE;
+  if (vik_swiglu_rows(h1, h3, T, hidden) != VIK_OK) return VIK_ERANGE;
   if (vik_act_ok(h1, nh) != VIK_OK) return VIK_ERANGE;
   vik_wmat_matmul(y, h1, w2, T, hidden, dim);
   return vik_act_ok(y, T * dim);

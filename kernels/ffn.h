@@ -79,6 +79,23 @@ int vik_act_ok(const float *x, uint32_t n);
 */
 int vik_act_ok_at(const float *x, uint32_t o, uint32_t n);
 
+/* Output rows o0 <= o < o1 of y = x W^T (vik_matmul_f32 or vik_matmul_mxfp4
+   on that range); every other y entry is left alone, so threads given
+   disjoint row ranges write disjoint entries and get the bits of one call. */
+/*@ requires dims: 1 <= T && 1 <= n <= VIK_K_MAX && 1 <= m && T * n <= VIK_MAT_MAX &&
+                   m * n <= VIK_MAT_MAX && T * m <= VIK_MAT_MAX;
+    requires rows: 0 <= o0 <= o1 <= m;
+    requires w: wmat_ok(w, m, n);
+    requires valid_x: \valid_read(x + (0 .. T * n - 1));
+    requires valid_y: \valid(y + (0 .. T * m - 1));
+    requires sep: \separated(y + (0 .. T * m - 1), x + (0 .. T * n - 1));
+    requires sep_w: wmat_sep(w, m, n, y, T * m) && wmat_sep(w, m, n, x, T * n);
+    requires bounded_x: act_ok(x, T * n);
+    assigns y[0 .. T * m - 1];
+*/
+void vik_wmat_rows(float *y, const float *x, vik_wmat w, uint32_t T, uint32_t n, uint32_t m, uint32_t o0,
+                   uint32_t o1);
+
 /* y = x W^T for all m output rows (vik_matmul_f32 or vik_matmul_mxfp4). */
 /*@ requires dims: 1 <= T && 1 <= n <= VIK_K_MAX && 1 <= m && T * n <= VIK_MAT_MAX &&
                    m * n <= VIK_MAT_MAX && T * m <= VIK_MAT_MAX;
@@ -91,6 +108,17 @@ int vik_act_ok_at(const float *x, uint32_t o, uint32_t n);
     assigns y[0 .. T * m - 1];
 */
 void vik_wmat_matmul(float *y, const float *x, vik_wmat w, uint32_t T, uint32_t n, uint32_t m);
+
+/* h1 = silu(h1) * h3 on T rows of [T, hidden] (vik_swiglu row by row),
+   each row checked inside the activation bound first: VIK_ERANGE as soon as
+   one is not (h1 then holds no result). */
+/*@ requires dims: 1 <= T && 1 <= hidden <= VIK_K_MAX && T * hidden <= VIK_MAT_MAX;
+    requires valid: \valid(h1 + (0 .. T * hidden - 1)) && \valid_read(h3 + (0 .. T * hidden - 1));
+    requires sep: \separated(h1 + (0 .. T * hidden - 1), h3 + (0 .. T * hidden - 1));
+    assigns h1[0 .. T * hidden - 1];
+    ensures code: \result == VIK_OK || \result == VIK_ERANGE;
+*/
+int vik_swiglu_rows(float *h1, const float *h3, uint32_t T, uint32_t hidden);
 
 /* SwiGLU FFN on T rows of x [T, dim]: y = (silu(x W1^T) * (x W3^T)) W2^T,
    W1, W3 [hidden, dim] (gate, up), W2 [dim, hidden] (down); h1, h3 scratch
