@@ -303,8 +303,9 @@ static void to_cache(float *cache, const float *kv, uint32_t T, uint32_t G, uint
    the matrix product that follows; the checks after a step that cannot
    leave the range never fail (marked "never"). */
 
-/* A matrix product y = x W^T, split by output rows over par's threads when
-   there is one (vik_wmat_rows: each row's bits do not depend on the split). */
+/* A matrix product y = x W^T, split by output rows over par's threads
+   (vik_par_rows runs it in this thread when par is NULL or the product is
+   small; vik_wmat_rows: a row's bits do not depend on the split). */
 typedef struct {
   float *y;
   const float *x;
@@ -317,26 +318,18 @@ static void mm_rows(void *a, uint32_t o0, uint32_t o1) {
   vik_wmat_rows(j->y, j->x, j->w, j->T, j->n, j->m, o0, o1);
 }
 
+/* NOLINTNEXTLINE(readability-non-const-parameter): y is written, by mm_rows through the job */
 static void mm(vik_par *par, float *y, const float *x, vik_wmat w, uint32_t T, uint32_t n, uint32_t m) {
-  mm_job j;
-  if (!par) {
-    vik_wmat_matmul(y, x, w, T, n, m);
-    return;
-  }
-  j.y = y;
-  j.x = x;
-  j.w = w;
-  j.T = T;
-  j.n = n;
-  j.m = m;
+  mm_job j = {y, x, w, T, n, m};
   vik_par_rows(par, mm_rows, &j, m, (uint64_t)T * n * m);
 }
 
-/* vik_ffn_swiglu (kernels/ffn.c) with its three products through mm: the
-   same steps, checks and bits. */
+/* The steps of vik_ffn_swiglu (kernels/ffn.c) with its three products
+   through mm: the same kernels, checks and bits. A proved kernel cannot
+   take the dispatcher (a function pointer needs WP calls clauses for every
+   target), hence the copy of its six lines here. */
 static int ffn(vik_par *par, float *y, const float *x, vik_wmat w1, vik_wmat w2, vik_wmat w3, uint32_t T,
                uint32_t dim, uint32_t hidden, float *h1, float *h3) {
-  if (!par) return vik_ffn_swiglu(y, x, w1, w2, w3, T, dim, hidden, h1, h3);
   mm(par, h1, x, w1, T, dim, hidden);
   mm(par, h3, x, w3, T, dim, hidden);
   if (vik_swiglu_rows(h1, h3, T, hidden) != VIK_OK) return VIK_ERANGE;

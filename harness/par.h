@@ -17,9 +17,7 @@
 #include <stdint.h>
 
 #define VIK_PAR_MAX 64u                /* most threads */
-#ifndef VIK_PAR_MIN_WORK
 #define VIK_PAR_MIN_WORK 32768u        /* default threshold: multiply-adds of one product */
-#endif
 
 typedef void (*vik_rows_fn)(void *arg, uint32_t o0, uint32_t o1);
 typedef struct vik_par vik_par;

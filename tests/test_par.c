@@ -38,7 +38,7 @@ static void mark(void *a, uint32_t o0, uint32_t o1) {
 static void test_cover(unsigned n) {
   static const uint32_t ms[] = {0u, 1u, 2u, 3u, 4u, 5u, 7u, 64u, 129u, 1000u};
   vik_par *P = vik_par_start(n);
-  unsigned k, r, bad = 0u, runs = 0u;
+  unsigned k, r, bad = 0u;
   char det[160] = "";
   cover c;
   check_msg(P != NULL && vik_par_threads(P) == n, "vik_par_start starts the threads", "%u threads", n);
@@ -50,7 +50,6 @@ static void test_cover(unsigned n) {
       memset(&c, 0, sizeof c);
       c.caller = pthread_self();
       vik_par_rows(P, mark, &c, m, 1u);
-      runs++;
       for (o = 0u; o < m; o++)
         if (c.hits[o] != 1u && bad++ == 0u)
           snprintf(det, sizeof det, "m %u: row %u covered %u times", m, o, c.hits[o]);
@@ -65,7 +64,6 @@ static void test_cover(unsigned n) {
             "vik_par_rows below the threshold: one call in the caller", "%u threads: %u calls, %u in caller", n,
             c.calls, c.in_caller);
   vik_par_stop(P);
-  (void)runs;
 }
 
 static void test_refuse(void) {
