@@ -11,29 +11,47 @@ done
 sh proofs/why3-config.sh $B/why3/why3.conf 2>/dev/null || { echo "prove: why3 config failed"; exit 2; }
 export WHY3CONFIG=$PWD/$B/why3/why3.conf
 fail=0
-rm -f $B/*.log $B/*.first $B/*.again $B/failed $B/again $B/queue*
+rm -rf $B/*.log $B/*.first $B/*.again $B/failed $B/again* $B/queue* $B/cache
 : > $B/report.txt
-# wp_run LOG FILES OPTIONS... : one Frama-C WP run; a failed run leaves $B/failed.
-# A function with an unproved goal is proved once more, alone, after all the
-# runs (wp_again): beside the other worker a prover can time out or crash
-# (CVC5 "Unknown error" on a goal it proves in 16 s alone). Its goals in the
-# second run replace its goals in the log; a goal still unproved there fails
-# make prove. Only the failed functions run again (re-running a whole file's
-# run cost up to 30 min of CI's 90).
+# Three passes.
+#
+# A: every run of the list below, two at a time. A run that asks Z3 and
+#    CVC5 asks CVC5 alone (Gappa first where the run asks it), with at most
+#    TA seconds a goal. WP sends a goal to all its provers at once and stops
+#    the others when one proves it; with both, the two shared the cores on
+#    every goal. Measured alone on 2026-12-04 (moe.c's vik_topk, weigh,
+#    group_scores: 160 goals; linear.c's dot_tile, mxfp4_blocks,
+#    nv_scale_blocks, lane_madd: 261 goals), CVC5 alone proved 156 and 258
+#    of them in 65 s and 90 s, Z3 and CVC5 together 160 and 260 in 167 s and
+#    164 s, Z3 alone 143 of the first 160 in 124 s.
+# B: the functions of a run with an unproved goal, with the run's own provers
+#    and timeout, two at a time. Their goals that pass A proved come from the
+#    cache of this make prove (below); the others get both provers.
+# C: the functions still with an unproved goal, once more, alone (wp_again):
+#    beside the other worker a prover can time out or crash (CVC5 "Unknown
+#    error" on a goal it proves in 16 s alone). A goal unproved here fails
+#    make prove.
+# Each pass's goals of a function replace its goals of the pass before in
+# the run's log (ledger.py --merge).
+#
+# The cache: WP keeps each prover's verdict on a goal under the digest of the
+# goal as sent to the prover (its Why3 task: hypotheses, lemmas, prover,
+# driver), in $B/cache. It starts empty in every make prove, so a cached
+# verdict is one that a prover gave in this same make prove on the same
+# task. Before passes B and C every verdict but "valid" is removed, so a
+# goal that failed is always proved again, never taken as failed from the
+# cache.
+TA=10
 wp_cmd() {
   frama-c -cpp-extra-args="-Ikernels -Ispec ${CPPX:-}" -wp -wp-rte -warn-special-float non-finite \
-    -wp-driver proofs/wp/rsub.driver -wp-timeout 10 -wp-par 2 "$@"
+    -wp-driver proofs/wp/rsub.driver -wp-timeout 10 -wp-par 2 \
+    -wp-cache update -wp-cache-dir $PWD/$B/cache "$@"
 }
-wp_run() {
-  log=$1; files=$2; shift 2
-  t0=$(date +%s)
-  wp_cmd "$@" $files > $B/$log 2>&1 || { echo "prove: frama-c failed ($log)"; touch $B/failed; return; }
-  echo "prove: $log $(( $(date +%s) - t0 )) s"
-  fns=$(python3 proofs/ledger.py --failed $B/$log)
-  [ -n "$fns" ] || return 0
-  echo "prove: $log: unproved goals of $fns; they run again, alone, after the other runs"
-  # the run's options without its choice of functions, then the failed ones
-  # (a failed lemma: the lemma run again as it was)
+# again NEXT LOG FILES FNS OPTIONS... : queue LOG's functions FNS (from
+# ledger.py --failed) for the pass NEXT (B or C), with the run's own options
+# but its choice of functions (a failed lemma: the lemma run again as it was)
+again() {
+  next=$1 log=$2 files=$3 fns=$4; shift 4
   keep=""; skip=0
   for o in "$@"; do
     [ $skip = 1 ] && { skip=0; continue; }
@@ -41,15 +59,47 @@ wp_run() {
     keep="$keep $o"
   done
   case $fns in *lemma:*) keep="$*";; *) keep="$keep -wp-fct $fns";; esac
-  echo "CPPX='${CPPX:-}' wp_again $log '$files' $keep" >> $B/again
+  echo "CPPX='${CPPX:-}' wp_again $next $log '$files' $keep" >> $B/again.$next
 }
-wp_again() {
+# wp_run LOG FILES OPTIONS... : a run of pass A
+wp_run() {
   log=$1; files=$2; shift 2
+  # pass A's options: a run that asks Z3 and CVC5 asks CVC5 without Z3,
+  # at most TA seconds a goal
+  a=""; pv=0; tm=0
+  for o in "$@"; do
+    if [ $pv = 1 ]; then pv=0; o=$(echo $o | sed 's/z3wp,cvc5/cvc5/')
+    elif [ $tm = 1 ]; then tm=0; case " $* " in *"z3wp,cvc5 "*) [ "$o" -gt $TA ] && o=$TA;; esac
+    fi
+    case $o in -wp-prover) pv=1;; -wp-timeout) tm=1;; esac
+    a="$a $o"
+  done
+  t0=$(date +%s)
+  wp_cmd $a $files > $B/$log 2>&1 || { echo "prove: frama-c failed ($log)"; touch $B/failed; return; }
+  echo "prove: $log $(( $(date +%s) - t0 )) s"
+  fns=$(python3 proofs/ledger.py --failed $B/$log)
+  [ -n "$fns" ] || return 0
+  echo "prove: $log: unproved goals of $fns; pass B"
+  again B $log "$files" "$fns" "$@"
+}
+# wp_again PASS LOG FILES OPTIONS... : a run of pass B or C
+wp_again() {
+  pass=$1 log=$2; files=$3; shift 3
   t0=$(date +%s)
   mv $B/$log $B/${log%.log}.first
-  wp_cmd "$@" $files > $B/${log%.log}.again 2>&1 || { echo "prove: frama-c failed ($log, again)"; touch $B/failed; return; }
-  echo "prove: $log again $(( $(date +%s) - t0 )) s"
+  wp_cmd "$@" $files > $B/${log%.log}.again 2>&1 || { echo "prove: frama-c failed ($log, pass $pass)"; touch $B/failed; return; }
+  echo "prove: $log pass $pass $(( $(date +%s) - t0 )) s"
   python3 proofs/ledger.py --merge $B/${log%.log}.first $B/${log%.log}.again > $B/$log
+  [ $pass = B ] || return 0
+  fns=$(python3 proofs/ledger.py --failed $B/${log%.log}.again)
+  [ -n "$fns" ] || return 0
+  echo "prove: $log: unproved goals of $fns; pass C (alone)"
+  again C $log "$files" "$fns" "$@"
+}
+# keep only the cache's valid verdicts
+cache_valid() {
+  [ -d $B/cache ] || return 0
+  grep -L '"verdict": "valid"' $B/cache/*.json 2>/dev/null | xargs -r rm -f
 }
 # One run per kernels/ file, so that a file's goals carry only the lemmas of
 # the headers it includes (every lemma of a run joins the context of every goal
@@ -113,7 +163,7 @@ GZC="-wp-prover gappawp,z3wp,cvc5"
 # workers' provers run, each prover gets about half a core, so the timeouts
 # are twice the slowest goal seen alone (a proved goal costs only its own
 # time; the timeout matters only to goals that fail, and a goal that fails
-# beside the other worker gets its run again alone, wp_again).
+# beside the other worker gets its functions proved again: passes B and C).
 cat > $B/queue <<'EOF'
 wp_run linear.log kernels/linear.c -wp-skip-fct $LINF,$LINSPLIT,$DOTOPQ $NOLEM $ZC -wp-timeout 90
 # moe.c: some goals take 15-25 s alone (vik_topk's order)
@@ -165,23 +215,30 @@ wp_run attnf.log kernels/attn.c -wp-fct $ATTNF $NOLEM $GZC -wp-timeout 40
 wp_run moef.log kernels/moe.c -wp-fct $MOEF $NOLEM $GZC -wp-timeout 40
 EOF
 grep -v '^#' $B/queue > $B/queue.runs
-echo 1 > $B/queue.next
-# worker: the next line of the list (a counter under flock), until none is left
+# worker LIST: the next line of LIST (a counter under flock), until none is left
 worker() {
   while :; do
-    i=$(flock $B/queue.next sh -c 'n=$(cat "$0"); echo $((n + 1)) > "$0"; echo $n' $B/queue.next)
-    run=$(sed -n "${i}p" $B/queue.runs)
+    i=$(flock $1.next sh -c 'n=$(cat "$0"); echo $((n + 1)) > "$0"; echo $n' $1.next)
+    run=$(sed -n "${i}p" $1)
     [ -n "$run" ] || return 0
     eval "$run"
   done
 }
-worker & pa=$!
-worker & pb=$!
-wait $pa; wait $pb
+# two workers on LIST
+workers() {
+  echo 1 > $1.next
+  worker $1 & pa=$!
+  worker $1 & pb=$!
+  wait $pa; wait $pb
+}
+workers $B/queue.runs
 # lemmas of spec/: the grid lemmas are proved by a case split over the exponent
 wp_run lemma.log "$(ls kernels/*.c)" -wp-prop=@lemma -wp-prover z3wp,cvc5 -wp-auto wp:range
-# the functions with unproved goals, once more, one run at a time
-[ -e $B/again ] && . ./$B/again
+# pass B, two at a time, then pass C, one run at a time
+cache_valid
+[ -e $B/again.B ] && workers $B/again.B
+cache_valid
+[ -e $B/again.C ] && . ./$B/again.C
 [ -e $B/failed ] && fail=1
 # the report: every run's log, in the list's order (the runs' names come
 # from the list itself, so a run added there is never left out here)
