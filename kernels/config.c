@@ -248,6 +248,46 @@ static uint32_t field_value(const uint8_t *s, uint32_t n, uint32_t i, uint32_t f
   return e;
 }
 
+/* The value of a member with field f (VIK_CFG_NFIELDS: one we skip) at
+   s[j], into r. Returns the index after it, or VIK_JSON_BAD with *code and
+   *field; or, for a non-empty rope_parameters object, the index after its
+   '{' with *opened = 1 (its members are read by the caller's loop). Apart
+   from members' loop so that its goals do not carry these paths. */
+/*@ requires n: n <= VIK_JSON_NMAX && j <= n && f <= VIK_CFG_NFIELDS;
+    requires valid: \valid_read(s + (0 .. n - 1)) && \valid(r) && \valid(code) && \valid(field) && \valid(opened);
+    requires sep: \separated(r, code, field, opened, s + (0 .. n - 1));
+    requires field: *field < VIK_CFG_NFIELDS;
+    assigns *r, *code, *field, *opened;
+    ensures ok: json_ok(\result, j, n);
+    ensures code: 0 < *code < VIK_CFG_NCODES;
+    ensures field: *field < VIK_CFG_NFIELDS;
+*/
+static uint32_t member(const uint8_t *s, uint32_t n, uint32_t j, uint32_t f, cfg_raw *r, int *code,
+                       uint32_t *field, int *opened) {
+  *opened = 0;
+  *code = VIK_CFG_ESYNTAX;
+  if (f < VIK_CFG_NFIELDS && (r->have >> f) & 1u) {
+    *field = f;
+    *code = VIK_CFG_ETYPE;                 /* repeated */
+    return VIK_JSON_BAD;
+  }
+  if (f == VIK_CFG_NFIELDS) return vik_json_skip(s, n, j);
+  *field = f;
+  if (f == F_ROPE) {
+    uint32_t k = vik_json_ws(s, n, j);
+    *code = VIK_CFG_ETYPE;
+    if (k >= n || s[k] != '{') return VIK_JSON_BAD;
+    r->have |= 1u << F_ROPE;
+    j = vik_json_ws(s, n, k + 1u);
+    if (j >= n || s[j] != '}') {
+      *opened = 1;
+      return k + 1u;
+    }
+    return j + 1u;                         /* empty */
+  }
+  return field_value(s, n, j, f, r, code);
+}
+
 /* The members of the top-level object starting at s[i] (whitespace, then
    '{'). rope_parameters, an object, is read in the same loop (nested = 1
    until its closing brace; no recursion): there only rope_theta and
@@ -264,7 +304,7 @@ static uint32_t field_value(const uint8_t *s, uint32_t n, uint32_t i, uint32_t f
 static uint32_t members(const uint8_t *s, uint32_t n, uint32_t i, cfg_raw *r, int *code, uint32_t *field,
                         uint32_t *at) {
   uint32_t j, a, b, esc;
-  int nested = 0;
+  int nested = 0, opened;
   *code = VIK_CFG_ESYNTAX;
   *field = 0u;
   i = vik_json_ws(s, n, i);
@@ -278,7 +318,7 @@ static uint32_t members(const uint8_t *s, uint32_t n, uint32_t i, cfg_raw *r, in
       loop invariant code: 0 < *code < VIK_CFG_NCODES;
       loop invariant field: *field < VIK_CFG_NFIELDS;
       loop invariant at: *at <= n;
-      loop assigns i, j, a, b, esc, nested, *r, *code, *field, *at;
+      loop assigns i, j, a, b, esc, nested, opened, *r, *code, *field, *at;
       loop variant n - i;
   */
   for (;;) {
@@ -296,31 +336,12 @@ static uint32_t members(const uint8_t *s, uint32_t n, uint32_t i, cfg_raw *r, in
         f = VIK_CFG_NFIELDS;
       }
     }
-    if (f < VIK_CFG_NFIELDS && (r->have >> f) & 1u) {
-      *field = f;
-      *code = VIK_CFG_ETYPE;               /* repeated */
-      return VIK_JSON_BAD;
-    }
-    if (f == VIK_CFG_NFIELDS) {
-      j = vik_json_skip(s, n, j);
-      if (j == VIK_JSON_BAD) return VIK_JSON_BAD;
-    } else if (f == F_ROPE) {
-      uint32_t k = vik_json_ws(s, n, j);
-      *field = f;
-      *code = VIK_CFG_ETYPE;
-      if (k >= n || s[k] != '{') return VIK_JSON_BAD;
-      r->have |= 1u << F_ROPE;
-      j = vik_json_ws(s, n, k + 1u);
-      if (j >= n || s[j] != '}') {         /* enter the nested object */
-        nested = 1;
-        i = k + 1u;
-        continue;
-      }
-      j++;                                 /* empty */
-    } else {
-      *field = f;
-      j = field_value(s, n, j, f, r, code);
-      if (j == VIK_JSON_BAD) return VIK_JSON_BAD;
+    j = member(s, n, j, f, r, code, field, &opened);
+    if (j == VIK_JSON_BAD) return VIK_JSON_BAD;
+    if (opened) {                            /* enter the nested object */
+      nested = 1;
+      i = j;
+      continue;
     }
     *code = VIK_CFG_ESYNTAX;
     i = vik_json_ws(s, n, j);
@@ -416,9 +437,90 @@ static int cfg_valid(const vik_config *c) {
   return in_range(c->eps, 0x1p-40f, 1.0f) && in_range(c->theta, 1.0f, 0x1p40f);
 }
 
+/* The checks of vik_config_parse after the JSON is read, in three steps
+   (each a short function: WP's goals carry every path before them, and one
+   function of twenty early returns cost minutes of simplification). They
+   return VIK_CFG_OK or the first error, with *field the field at fault;
+   the limits they check are all checked again, by cfg_valid, at the end. */
+
+/* architecture, vocabulary, width, layers, heads */
+/*@ requires valid: \valid_read(r) && \valid(c) && \valid(field);
+    requires sep: \separated(r, c, field);
+    assigns *c, *field;
+    ensures code: 0 <= \result < VIK_CFG_NCODES;
+    ensures heads: \result == VIK_CFG_OK ==> 1 <= c->n_heads;
+    ensures field: *field < VIK_CFG_NFIELDS;
+*/
+static int heads(const cfg_raw *r, vik_config *c, uint32_t *field) {
+  int code;
+  *field = F_ARCH;
+  if (((r->have >> F_ARCH) & 1u) == 0u || r->arch == 0u) return VIK_CFG_EARCH;
+  c->arch = r->arch;
+  if ((code = need(r, F_VOCAB, 1u, VIK_CFG_VOCAB_MAX, field, &c->vocab)) != VIK_CFG_OK) return code;
+  if ((code = need(r, F_DIM, 1u, VIK_CFG_DIM_MAX, field, &c->dim)) != VIK_CFG_OK) return code;
+  if ((code = need(r, F_LAYERS, 1u, VIK_CFG_LAYERS_MAX, field, &c->n_layers)) != VIK_CFG_OK) return code;
+  if ((code = need(r, F_HEADS, 1u, VIK_CFG_HEADS_MAX, field, &c->n_heads)) != VIK_CFG_OK) return code;
+  if ((code = opt(r, F_KV, 1u, VIK_CFG_HEADS_MAX, c->n_heads, field, &c->n_kv_heads)) != VIK_CFG_OK)
+    return code;
+  if (c->n_kv_heads > c->n_heads || c->n_heads % c->n_kv_heads != 0u) return VIK_CFG_ERANGE;
+  return VIK_CFG_OK;
+}
+
+/* head size, FFN width, experts */
+/*@ requires valid: \valid_read(r) && \valid(c) && \valid(field);
+    requires sep: \separated(r, c, field);
+    requires heads: 1 <= c->n_heads;
+    assigns *c, *field;
+    ensures code: 0 <= \result < VIK_CFG_NCODES;
+    ensures field: *field < VIK_CFG_NFIELDS;
+*/
+static int shape(const cfg_raw *r, vik_config *c, uint32_t *field) {
+  int code;
+  uint32_t hd;
+  *field = F_HEAD_DIM;
+  hd = c->dim / c->n_heads;
+  if (((r->have >> F_HEAD_DIM) & 1u) == 0u && c->dim % c->n_heads != 0u) return VIK_CFG_ERANGE;
+  if ((code = opt(r, F_HEAD_DIM, 2u, 1024u, hd >= 2u && hd <= 1024u ? hd : 2u, field, &c->head_dim)) !=
+      VIK_CFG_OK)
+    return code;
+  if (c->head_dim % 2u != 0u || c->head_dim < 2u || (uint64_t)c->n_heads * c->head_dim > VIK_CFG_DIM_MAX)
+    return VIK_CFG_ERANGE;
+  if ((code = need(r, F_HIDDEN, 1u, VIK_CFG_DIM_MAX, field, &c->hidden)) != VIK_CFG_OK) return code;
+  if (c->arch == VIK_ARCH_MIXTRAL) {
+    if ((code = need(r, F_EXPERTS, 1u, 512u, field, &c->n_experts)) != VIK_CFG_OK) return code;
+    if ((code = need(r, F_TOPK, 1u, 32u, field, &c->top_k)) != VIK_CFG_OK) return code;
+    if (c->top_k > c->n_experts) return VIK_CFG_ERANGE;
+  }
+  return VIK_CFG_OK;
+}
+
+/* context, tying, biases, the two numbers */
+/*@ requires valid: \valid_read(r) && \valid(c) && \valid(field);
+    requires sep: \separated(r, c, field);
+    assigns *c, *field;
+    ensures code: 0 <= \result < VIK_CFG_NCODES;
+    ensures field: *field < VIK_CFG_NFIELDS;
+*/
+static int limits(const cfg_raw *r, vik_config *c, uint32_t *field) {
+  int code;
+  if ((code = opt(r, F_MAXPOS, 1u, 0x7FFFFFFFu, 2048u, field, &c->max_pos)) != VIK_CFG_OK) return code;
+  if ((code = opt(r, F_WINDOW, 0u, VIK_CFG_CTX_MAX, 0u, field, &c->window)) != VIK_CFG_OK) return code;
+  if ((code = opt(r, F_TIE, 0u, 1u, 0u, field, &c->tie)) != VIK_CFG_OK) return code;
+  *field = F_ABIAS;
+  if (r->u[F_ABIAS] != 0u) return VIK_CFG_EUNSUP;
+  *field = F_MBIAS;
+  if (r->u[F_MBIAS] != 0u) return VIK_CFG_EUNSUP;
+  *field = F_EPS;
+  if (((r->have >> F_EPS) & 1u) != 0u && !num_in(r->num[F_EPS], 0x1p-40f, 1.0f, &c->eps)) return VIK_CFG_ERANGE;
+  *field = F_THETA;
+  if (((r->have >> F_THETA) & 1u) != 0u && !num_in(r->num[F_THETA], 1.0f, 0x1p40f, &c->theta))
+    return VIK_CFG_ERANGE;
+  return VIK_CFG_OK;
+}
+
 int vik_config_parse(const uint8_t *s, uint32_t n, vik_config *c, uint32_t *at, uint32_t *field) {
   cfg_raw r;
-  uint32_t k, e, hd;
+  uint32_t k, e;
   int code;
   /*@ loop invariant bounds: 0 <= k <= VIK_CFG_NFIELDS;
       loop assigns k, r.u[0 .. VIK_CFG_NFIELDS - 1], r.num[0 .. VIK_CFG_NFIELDS - 1];
@@ -443,42 +545,9 @@ int vik_config_parse(const uint8_t *s, uint32_t n, vik_config *c, uint32_t *at, 
   if (e == VIK_JSON_BAD) return code;
   *at = vik_json_ws(s, n, e);
   if (*at != n) return VIK_CFG_ESYNTAX;    /* trailing text */
-  *field = F_ARCH;
-  if (((r.have >> F_ARCH) & 1u) == 0u || r.arch == 0u) return VIK_CFG_EARCH;
-  c->arch = r.arch;
-  if ((code = need(&r, F_VOCAB, 1u, VIK_CFG_VOCAB_MAX, field, &c->vocab)) != VIK_CFG_OK) return code;
-  if ((code = need(&r, F_DIM, 1u, VIK_CFG_DIM_MAX, field, &c->dim)) != VIK_CFG_OK) return code;
-  if ((code = need(&r, F_LAYERS, 1u, VIK_CFG_LAYERS_MAX, field, &c->n_layers)) != VIK_CFG_OK) return code;
-  if ((code = need(&r, F_HEADS, 1u, VIK_CFG_HEADS_MAX, field, &c->n_heads)) != VIK_CFG_OK) return code;
-  if ((code = opt(&r, F_KV, 1u, VIK_CFG_HEADS_MAX, c->n_heads, field, &c->n_kv_heads)) != VIK_CFG_OK)
-    return code;
-  if (c->n_kv_heads > c->n_heads || c->n_heads % c->n_kv_heads != 0u) return VIK_CFG_ERANGE;
-  *field = F_HEAD_DIM;
-  hd = c->dim / c->n_heads;
-  if (((r.have >> F_HEAD_DIM) & 1u) == 0u && c->dim % c->n_heads != 0u) return VIK_CFG_ERANGE;
-  if ((code = opt(&r, F_HEAD_DIM, 2u, 1024u, hd >= 2u && hd <= 1024u ? hd : 2u, field, &c->head_dim)) !=
-      VIK_CFG_OK)
-    return code;
-  if (c->head_dim % 2u != 0u || c->head_dim < 2u || (uint64_t)c->n_heads * c->head_dim > VIK_CFG_DIM_MAX)
-    return VIK_CFG_ERANGE;
-  if ((code = need(&r, F_HIDDEN, 1u, VIK_CFG_DIM_MAX, field, &c->hidden)) != VIK_CFG_OK) return code;
-  if (c->arch == VIK_ARCH_MIXTRAL) {
-    if ((code = need(&r, F_EXPERTS, 1u, 512u, field, &c->n_experts)) != VIK_CFG_OK) return code;
-    if ((code = need(&r, F_TOPK, 1u, 32u, field, &c->top_k)) != VIK_CFG_OK) return code;
-    if (c->top_k > c->n_experts) return VIK_CFG_ERANGE;
-  }
-  if ((code = opt(&r, F_MAXPOS, 1u, 0x7FFFFFFFu, 2048u, field, &c->max_pos)) != VIK_CFG_OK) return code;
-  if ((code = opt(&r, F_WINDOW, 0u, VIK_CFG_CTX_MAX, 0u, field, &c->window)) != VIK_CFG_OK) return code;
-  if ((code = opt(&r, F_TIE, 0u, 1u, 0u, field, &c->tie)) != VIK_CFG_OK) return code;
-  *field = F_ABIAS;
-  if (r.u[F_ABIAS] != 0u) return VIK_CFG_EUNSUP;
-  *field = F_MBIAS;
-  if (r.u[F_MBIAS] != 0u) return VIK_CFG_EUNSUP;
-  *field = F_EPS;
-  if (((r.have >> F_EPS) & 1u) != 0u && !num_in(r.num[F_EPS], 0x1p-40f, 1.0f, &c->eps)) return VIK_CFG_ERANGE;
-  *field = F_THETA;
-  if (((r.have >> F_THETA) & 1u) != 0u && !num_in(r.num[F_THETA], 1.0f, 0x1p40f, &c->theta))
-    return VIK_CFG_ERANGE;
+  if ((code = heads(&r, c, field)) != VIK_CFG_OK) return code;
+  if ((code = shape(&r, c, field)) != VIK_CFG_OK) return code;
+  if ((code = limits(&r, c, field)) != VIK_CFG_OK) return code;
   *field = 0u;
   /* every limit again, on the struct as written: the contract's cfg_ok
      follows from this one call instead of from twenty steps above */

@@ -129,22 +129,20 @@ static uint32_t st_offsets(const uint8_t *s, uint32_t n, uint32_t i, uint64_t *b
   return j + 1u;
 }
 
-/* One tensor entry object: exactly the fields dtype, shape, data_offsets,
-   then the size and offset checks. *code says why on VIK_JSON_BAD. */
+/* One tensor entry object's fields: exactly dtype, shape, data_offsets.
+   *code says why on VIK_JSON_BAD. (Apart from st_entry's checks below so
+   that neither function's goals carry the other's paths.) */
 /*@ requires n: n <= VIK_JSON_NMAX && i <= n;
     requires valid: \valid_read(s + (0 .. n - 1)) && \valid(t) && \valid(code);
     requires sep: \separated(t, code, s + (0 .. n - 1));
     assigns *t, *code;
     ensures ok: json_ok(\result, i, n);
-    ensures entry: \result != VIK_JSON_BAD ==>
-                     1 <= t->dtype <= 5 && t->ndim <= VIK_ST_DIMS && t->nelem <= VIK_ST_ELEM_MAX &&
-                     t->begin <= t->end <= data_len;
+    ensures fields: \result != VIK_JSON_BAD ==>
+                      1 <= t->dtype <= 5 && t->ndim <= VIK_ST_DIMS && t->nelem <= VIK_ST_ELEM_MAX;
     ensures code: 0 < *code < VIK_ST_NCODES;
 */
-static uint32_t st_entry(const uint8_t *s, uint32_t n, uint32_t i, uint64_t data_len, vik_st_tensor *t,
-                         int *code) {
+static uint32_t st_fields(const uint8_t *s, uint32_t n, uint32_t i, vik_st_tensor *t, int *code) {
   uint32_t has_dt = 0u, has_shape = 0u, has_off = 0u, a, b, esc;
-  uint64_t bytes;
   t->name_off = 0u;
   t->name_len = 0u;
   t->dtype = 0u;
@@ -194,6 +192,26 @@ static uint32_t st_entry(const uint8_t *s, uint32_t n, uint32_t i, uint64_t data
     *code = VIK_ST_EKEY;                   /* a field is missing */
     return VIK_JSON_BAD;
   }
+  return i;
+}
+
+/* One tensor entry object: its fields (st_fields), then the size and
+   offset checks. *code says why on VIK_JSON_BAD. */
+/*@ requires n: n <= VIK_JSON_NMAX && i <= n;
+    requires valid: \valid_read(s + (0 .. n - 1)) && \valid(t) && \valid(code);
+    requires sep: \separated(t, code, s + (0 .. n - 1));
+    assigns *t, *code;
+    ensures ok: json_ok(\result, i, n);
+    ensures entry: \result != VIK_JSON_BAD ==>
+                     1 <= t->dtype <= 5 && t->ndim <= VIK_ST_DIMS && t->nelem <= VIK_ST_ELEM_MAX &&
+                     t->begin <= t->end <= data_len;
+    ensures code: 0 < *code < VIK_ST_NCODES;
+*/
+static uint32_t st_entry(const uint8_t *s, uint32_t n, uint32_t i, uint64_t data_len, vik_st_tensor *t,
+                         int *code) {
+  uint64_t bytes;
+  i = st_fields(s, n, i, t, code);
+  if (i == VIK_JSON_BAD) return VIK_JSON_BAD;
   if (t->begin > t->end || t->end > data_len) {
     *code = VIK_ST_EOFFSETS;
     return VIK_JSON_BAD;
