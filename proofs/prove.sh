@@ -62,24 +62,30 @@ again() {
   case $fns in *lemma:*) keep="$*";; *) keep="$keep -wp-fct $fns";; esac
   echo "CPPX='${CPPX:-}' wp_again $next $log '$files' $keep" >> $B/again.$next
 }
-# wp_run LOG FILES OPTIONS... : a run of pass A
-wp_run() {
-  log=$1; files=$2; shift 2
-  # pass A's options: a run that asks Z3 and CVC5 asks CVC5 without Z3,
-  # at most TA seconds a goal
+# pass_a OPTIONS...: the options with "-wp-prover z3wp,cvc5" as CVC5 alone
+# and its -wp-timeout at most TA
+pass_a() {
   a=""; pv=0; tm=0
-  # BOTH=1: the functions that CVC5 alone left unproved in a measured run
-  # (below): Z3 and CVC5 from the start (their hard goals cost both provers'
-  # time either way; pass A's try and pass B's second generation of all their
-  # goals cost more than they saved)
   for o in "$@"; do
-    [ "${BOTH:-0}" = 1 ] && { a="$a $o"; continue; }
     if [ $pv = 1 ]; then pv=0; o=$(echo $o | sed 's/z3wp,cvc5/cvc5/')
     elif [ $tm = 1 ]; then tm=0; case " $* " in *"z3wp,cvc5 "*) [ "$o" -gt $TA ] && o=$TA;; esac
     fi
     case $o in -wp-prover) pv=1;; -wp-timeout) tm=1;; esac
     a="$a $o"
   done
+  echo "$a"
+}
+# wp_run LOG FILES OPTIONS... : a run of pass A
+wp_run() {
+  log=$1; files=$2; shift 2
+  # pass A's options: a run that asks Z3 and CVC5 asks CVC5 without Z3,
+  # at most TA seconds a goal; but BOTH=1, the functions that CVC5 alone
+  # left unproved in a measured run (below), keep Z3 and CVC5 and their
+  # timeout (their hard goals cost both provers' time either way; pass A's
+  # try and pass B's second generation of all their goals cost more than
+  # they saved)
+  a="$*"
+  [ "${BOTH:-0}" = 1 ] || a=$(pass_a "$@")
   t0=$(date +%s)
   wp_cmd $a $files > $B/$log 2>&1 || { echo "prove: frama-c failed ($log)"; touch $B/failed; return; }
   echo "prove: $log $(( $(date +%s) - t0 )) s"
@@ -174,8 +180,9 @@ FMTH=vik_e4m3_encode_bits,vik_e5m2_encode_bits,vik_e2m1_encode_bits
 NOLEM=-wp-prop=-@lemma
 ZC="-wp-prover z3wp,cvc5"
 GZC="-wp-prover gappawp,z3wp,cvc5"
-# The runs, longest first (alone, on this kind of machine: linear ~17 min,
-# moe, ffn ~12, config, split, safetensors, attn ~9-10, nn ~8, ...). Two
+# The runs, longest first (as measured beside the other worker in the
+# clean-clone run of 2026-12-04, verified/NOTES.md "Proof time": linearh
+# 19 min, moe, ffn ~15, split 10, model 9, dotopq, config, attn ~7, ...). Two
 # workers take the next run from this list as they finish one, so the two
 # cores stay busy to the end whatever each run's time turns out to be (two
 # fixed lanes drifted 20+ min apart when one file's proofs grew). When both
