@@ -24,7 +24,6 @@ one() {
     echo $? >"$work/rc"
 }
 # two targets at a time: each libFuzzer process uses one core
-set -- "$@"
 while [ $# -gt 0 ]; do
     pair=$1
     [ $# -gt 1 ] && pair="$1 $2"
