@@ -8,15 +8,20 @@
 
 /* ---------------------------------------------------------------- exp */
 
-/* 2^(-16 b) for b <= 9, exact (2^-144 is a float32 subnormal). */
+/* 2^(-16 b) for b <= 9, exact (2^-144 is a float32 subnormal): a product
+   of one select per bit of b, so that gcc vectorises it (a chain of
+   b == 0 ? .. : b == 1 ? .. becomes a table lookup, which it does not) */
 /*@ requires b: b <= 9;
     assigns \nothing;
     ensures range: \is_finite(\result) && 0 < \result <= 1;
 */
 static float pow2_m16(uint32_t b) {
-  return b == 0u ? 1.0f : b == 1u ? 0x1p-16f : b == 2u ? 0x1p-32f : b == 3u ? 0x1p-48f :
-         b == 4u ? 0x1p-64f : b == 5u ? 0x1p-80f : b == 6u ? 0x1p-96f : b == 7u ? 0x1p-112f :
-         b == 8u ? 0x1p-128f : 0x1p-144f;
+  float lo = b % 2u == 1u ? 0x1p-16f : 1.0f;
+  uint32_t c = b / 2u;
+  float p1 = c % 2u == 1u ? 0x1p-32f : 1.0f;
+  float p2 = (c / 2u) % 2u == 1u ? 0x1p-64f : 1.0f;
+  float p3 = c >= 4u ? 0x1p-128f : 1.0f;
+  return ((p1 * p2) * p3) * lo;
 }
 
 /* e^r on the reduced range (Cephes expf): 1 + r + r^2 P(r). The proof only
@@ -53,7 +58,7 @@ static float exp_k(float x) {
     assigns \nothing;
     ensures m: \result <= 151;
 */
-static uint32_t exp_m(float k) { return (uint32_t)k; }
+static uint32_t exp_m(float k) { return (uint32_t)(int32_t)k; }   /* SSE2 converts to signed only */
 
 /* r = x + k ln2 by Cody-Waite: ln2 = C1 + C2, C1 with 9 significant bits so
    that k C1 is exact */
@@ -66,15 +71,16 @@ static float exp_r(float x, float k) {
   return (x + k * 0.693359375f) + k * -2.12194440e-4f;
 }
 
-/* 2^-lo for lo <= 3 and 2^(-4 hi) for hi <= 3 (constant chains: a shift and
-   an int-to-float conversion cost the provers more; a 16-way chain needs
-   -wp-split) */
+/* 2^-lo for lo <= 3 and 2^(-4 hi) for hi <= 3, as pow2_m16 (selects of
+   constants: a shift and an int-to-float conversion cost the provers more) */
 /*@ requires lo: lo <= 3;
     assigns \nothing;
     ensures range: \is_finite(\result) && 0x1p-3 <= \result <= 1;
 */
 static float pow2_m1(uint32_t lo) {
-  return lo == 0u ? 1.0f : lo == 1u ? 0x1p-1f : lo == 2u ? 0x1p-2f : 0x1p-3f;
+  float a = lo % 2u == 1u ? 0x1p-1f : 1.0f;
+  float b = lo >= 2u ? 0x1p-2f : 1.0f;
+  return a * b;
 }
 
 /*@ requires hi: hi <= 3;
@@ -82,7 +88,9 @@ static float pow2_m1(uint32_t lo) {
     ensures range: \is_finite(\result) && 0x1p-12 <= \result <= 1;
 */
 static float pow2_m4(uint32_t hi) {
-  return hi == 0u ? 1.0f : hi == 1u ? 0x1p-4f : hi == 2u ? 0x1p-8f : 0x1p-12f;
+  float a = hi % 2u == 1u ? 0x1p-4f : 1.0f;
+  float b = hi >= 2u ? 0x1p-8f : 1.0f;
+  return a * b;
 }
 
 /* p 2^-a = (p 2^-(a % 4)) 2^(-4 (a / 4)), both products exact for the
@@ -114,17 +122,29 @@ static float clamp01(float e) {
   return e;
 }
 
-float vik_exp_neg(float x) {
-  if (x == 0.0f) return 1.0f;              /* exact; softmax's largest term relies on it */
-  if (x < -104.0f) return 0.0f;            /* e^x < 2^-150 rounds to 0 */
-  float k = exp_k(x);                      /* e^x = 2^-k e^r */
+/* vik_exp_neg's body, inlined where it is used so that loops of it
+   vectorise: branch-free (selects, no early return), below -104 on the
+   clamped argument and then 0 */
+/*@ requires arg: \is_finite(x) && x <= 0;
+    assigns \nothing;
+    ensures range: \is_finite(\result) && 0 <= \result <= 1;
+    ensures one: x == 0 ==> \result == 1;
+    ensures zero: x < -104 ==> \result == 0;
+*/
+static inline float exp_neg(float x) {
+  float c = x < -104.0f ? -104.0f : x;     /* e^x < 2^-150 rounds to 0 below -104 */
+  float k = exp_k(c);                      /* e^c = 2^-k e^r */
   uint32_t m = exp_m(k);
   /* e^r 2^-(m % 16) is exact; the multiplication by 2^(-16 (m / 16)) is the
      only rounding when the result is subnormal */
-  float e = exp_mul(exp_shift(exp_poly(exp_r(x, k)), m % 16u), pow2_m16(m / 16u));
+  float e = exp_mul(exp_shift(exp_poly(exp_r(c, k)), m % 16u), pow2_m16(m / 16u));
   /* e^x <= 1 for x <= 0: the clamp binds only within the rounding error */
-  return clamp01(e);
+  e = clamp01(e);
+  e = x < -104.0f ? 0.0f : e;
+  return x == 0.0f ? 1.0f : e;             /* exact; softmax's largest term relies on it */
 }
+
+float vik_exp_neg(float x) { return exp_neg(x); }
 
 /*@ requires e: \is_finite(e) && 0 <= e <= 1;
     assigns \nothing;
@@ -160,10 +180,20 @@ static float div_1p(float x, float e) { return x / (1.0f + e); }
 */
 static float muldiv_1p(float x, float e) { return (x * e) / (1.0f + e); }
 
-float vik_silu1(float x) {
-  if (x >= 0.0f) return div_1p(x, vik_exp_neg(-x));
-  return muldiv_1p(x, vik_exp_neg(x));
+/* vik_silu1's body, inlined into the loops of it so that they vectorise:
+   both forms computed, one selected (each is finite for either sign) */
+/*@ requires arg: \is_finite(x) && \abs(x) <= 0x1p120;
+    assigns \nothing;
+    ensures fin: \is_finite(\result) && \abs(\result) <= 0x1p120;
+    ensures b60: \abs(x) <= 0x1p60 ==> \abs(\result) <= 0x1p60;
+*/
+static inline float silu(float x) {
+  float e = exp_neg(x >= 0.0f ? -x : x);   /* e^-|x| */
+  float p = div_1p(x, e), q = muldiv_1p(x, e);
+  return x >= 0.0f ? p : q;
 }
+
+float vik_silu1(float x) { return silu(x); }
 
 void vik_silu(float *y, const float *x, uint32_t n) {
   /*@ loop invariant bounds: 0 <= i <= n;
@@ -172,7 +202,7 @@ void vik_silu(float *y, const float *x, uint32_t n) {
       loop assigns i, y[0 .. n - 1];
       loop variant n - i;
   */
-  for (uint32_t i = 0u; i < n; i++) y[i] = vik_silu1(x[i]);
+  for (uint32_t i = 0u; i < n; i++) y[i] = silu(x[i]);
 }
 
 /*@ requires fg: \is_finite(g) && \abs(g) <= 0x1p60;
@@ -181,7 +211,7 @@ void vik_silu(float *y, const float *x, uint32_t n) {
     ensures fin: \is_finite(\result) && \abs(\result) <= 0x1p120;
 */
 static float gate_mul(float g, float u) {
-  float a = vik_silu1(g);
+  float a = silu(g);
   //@ assert a: \is_finite(a) && \abs(a) <= 0x1p60;
   return a * u;
 }
@@ -240,7 +270,8 @@ static float sum_add(float s, float t) {
 */
 static float norm_div(float e, float s) { return e / s; }
 
-/* e^(v - m) for an in-domain v <= m: the masked entry -inf gives 0 */
+/* e^(v - m) for an in-domain v <= m: the masked entry -inf gives 0, as
+   e^-128 (a select, not a branch, so that loops of it vectorise) */
 /*@ requires m: \is_finite(m) && \abs(m) <= VIK_LOGIT_MAX;
     requires v: in_domain(v) && (\is_minus_infinity(v) || v <= m);
     assigns \nothing;
@@ -249,12 +280,43 @@ static float norm_div(float e, float s) { return e / s; }
     ensures one: \is_finite(v) && v == m ==> \result == 1;
 */
 static float shifted_exp(float v, float m) {
-  if (v < -F32_MAX) return 0.0f;
-  //@ assert fin: \is_finite(v) && \abs(v) <= VIK_LOGIT_MAX && v <= m;
-  float d = v - m;
+  float d = -0x1p7f;
+  //@ assert minf: v < -F32_MAX ==> \is_minus_infinity(v);
+  if (!(v < -F32_MAX)) {
+    //@ assert fin: \is_finite(v) && \abs(v) <= VIK_LOGIT_MAX && v <= m;
+    d = v - m;
+  }
   //@ assert d: \is_finite(d) && d <= 0;
-  //@ assert d0: v == m ==> d == 0;
-  return vik_exp_neg(d);
+  //@ assert d0: \is_finite(v) && v == m ==> d == 0;
+  return exp_neg(d);
+}
+
+/* y[j] = e^(x[j] - m) for every j < n. A loop of its own, apart from the
+   sum (an in-order float sum does not vectorise) and with the exp inlined,
+   so that gcc vectorises it; its run-time alias check admits y == x. */
+/*@ requires m: \is_finite(m) && \abs(m) <= VIK_LOGIT_MAX;
+    requires n: 1 <= n <= VIK_NN_MAX;
+    requires valid: \valid(y + (0 .. n - 1)) && \valid_read(x + (0 .. n - 1));
+    requires sep: y == x || \separated(y + (0 .. n - 1), x + (0 .. n - 1));
+    requires dom: \forall integer j; 0 <= j < n ==> in_domain(x[j]) && (\is_minus_infinity(x[j]) || x[j] <= m);
+    assigns y[0 .. n - 1];
+    ensures range: \forall integer j; 0 <= j < n ==> \is_finite(y[j]) && 0 <= y[j] <= 1;
+    ensures masked: \forall integer j; 0 <= j < n ==> \is_minus_infinity(\old(x[j])) ==> y[j] == 0;
+    ensures one: \forall integer j; 0 <= j < n ==> \is_finite(\old(x[j])) && \old(x[j]) == m ==> y[j] == 1;
+*/
+static void terms(float *y, const float *x, uint32_t n, float m) {
+  uint32_t i;
+  /*@ loop invariant bounds: 0 <= i <= n;
+      loop invariant done: \forall integer j; 0 <= j < i ==> \is_finite(y[j]) && 0 <= y[j] <= 1;
+      loop invariant masked: \forall integer j; 0 <= j < i ==> \is_minus_infinity(\at(x[j], Pre)) ==> y[j] == 0;
+      loop invariant one: \forall integer j; 0 <= j < i ==> \is_finite(\at(x[j], Pre)) && \at(x[j], Pre) == m ==> y[j] == 1;
+      loop invariant todo: \forall integer j; i <= j < n ==> x[j] == \at(x[j], Pre);
+      loop invariant todo_minf: \forall integer j; i <= j < n ==> (\is_minus_infinity(x[j]) <==> \is_minus_infinity(\at(x[j], Pre)));
+      loop invariant dom: \forall integer j; i <= j < n ==> in_domain(x[j]) && (\is_minus_infinity(x[j]) || x[j] <= m);
+      loop assigns i, y[0 .. n - 1];
+      loop variant n - i;
+  */
+  for (i = 0u; i < n; i++) y[i] = shifted_exp(x[i], m);
 }
 
 int vik_logit_class(float v) {
@@ -307,24 +369,16 @@ int vik_softmax_sink(float *y, const float *x, uint32_t n, int has_sink, float s
   //@ assert arg: top == 0 ==> arg < n && x[arg] == m && logit_fin(x[arg]);
   float s = has_sink != 0 ? shifted_exp(sink, m) : 0.0f;
   //@ assert s0: \is_finite(s) && 0 <= s <= 1 && (top != 0 ==> s == 1);
+  terms(y, x, n, m);
+  //@ assert argy: top == 0 ==> y[arg] == 1;
+  /* their sum in index order, after the sink's term */
   /*@ loop invariant bounds: 0 <= i <= n;
       loop invariant sum: \is_finite(s) && 0 <= s <= (i + 1) * (1 + 0x1p-7);
       loop invariant one: (top != 0 || arg < i) ==> 1 <= s;
-      loop invariant argv: top == 0 && i <= arg ==> arg < n && x[arg] == m && logit_fin(x[arg]);
-      loop invariant done: \forall integer j; 0 <= j < i ==> \is_finite(y[j]) && 0 <= y[j] <= 1;
-      loop invariant masked: \forall integer j; 0 <= j < i ==> \is_minus_infinity(\at(x[j], Pre)) ==> y[j] == 0;
-      loop invariant todo: \forall integer j; i <= j < n ==> x[j] == \at(x[j], Pre);
-      loop invariant todo_minf: \forall integer j; i <= j < n ==> (\is_minus_infinity(x[j]) <==> \is_minus_infinity(\at(x[j], Pre)));
-      loop invariant dom: \forall integer j; i <= j < n ==> in_domain(x[j]) && (\is_minus_infinity(x[j]) || x[j] <= m);
-      loop assigns i, s, y[0 .. n - 1];
+      loop assigns i, s;
       loop variant n - i;
   */
-  for (i = 0u; i < n; i++) {
-    float e = shifted_exp(x[i], m);
-    //@ assert me: \is_minus_infinity(x[i]) ==> e == 0;
-    y[i] = e;
-    s = sum_add(s, e);
-  }
+  for (i = 0u; i < n; i++) s = sum_add(s, y[i]);
   /*@ loop invariant bounds: 0 <= i <= n;
       loop invariant range: \forall integer j; 0 <= j < n ==> \is_finite(y[j]) && 0 <= y[j] <= 1;
       loop invariant masked: \forall integer j; 0 <= j < n ==> \is_minus_infinity(\at(x[j], Pre)) ==> y[j] == 0;

@@ -32,6 +32,7 @@
     assigns \nothing;
     ensures range: \is_finite(\result) && 0 <= \result <= 1;
     ensures one: x == 0 ==> \result == 1;
+    ensures zero: x < -104 ==> \result == 0;
 */
 float vik_exp_neg(float x);
 

@@ -139,7 +139,7 @@ SPLIT=vik_e4m3_decode,vik_e5m2_decode,vik_e2m1_decode,vik_e8m0_decode
 # chains) are proved with -wp-split (one goal per path; Gappa cannot reason
 # on a merged if-then-else); splitting the whole file would multiply the
 # softmax's goals by ten.
-NNSPLIT=clamp01,vik_silu1,vik_exp_neg,shifted_exp,rms_inv,pow2_m1,pow2_m4
+NNSPLIT=clamp01,vik_silu1,silu,vik_exp_neg,exp_neg,shifted_exp,rms_inv,pow2_m1,pow2_m4,pow2_m16
 # moe.c, attn.c: the same split for their float-comparison helpers
 MOESPLIT=ahead,share,acc_add,at_least,bias_ok,scaled_w
 # the float helpers of each file (Gappa first)
