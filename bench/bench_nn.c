@@ -85,7 +85,7 @@ int main(void)
     size_t kvn = (size_t)HKV * CTX * HD, i;
     float *k = malloc(kvn * sizeof *k), *v = malloc(kvn * sizeof *v);
     float *q = malloc((size_t)HQ * HD * sizeof *q), *out = malloc((size_t)HQ * HD * sizeof *out);
-    float *w = malloc(CTX * sizeof *w);
+    float *w = malloc(VIK_ATTN_SCRATCH(CTX) * sizeof *w);
     float *flush = malloc(FLUSH_FLOATS * sizeof *flush);
     float *x = malloc((size_t)ROWS * N * sizeof *x), *y = malloc((size_t)ROWS * N * sizeof *y);
     float *g = malloc(N * sizeof *g);

@@ -65,7 +65,7 @@ static uint64_t add(uint64_t a, uint64_t b) { return a + b; }
                   p->h1 == p->ff + td;
     ensures ffn: p->h3 == p->h1 + th && p->xg == p->h3 + th && p->yg == p->xg + td && p->eo == p->yg + td &&
                  p->rl == p->eo + tkd && p->score == p->rl + te && p->wts == p->score + E && p->aw == p->wts + tk &&
-                 p->logits == p->aw + S && p->nf == p->logits + tv;
+                 p->logits == p->aw + 4 * S && p->nf == p->logits + tv;
     ensures route: p->idx == 0 && p->off == tk && p->list == p->off + E + 1 && p->nu == p->list + tk;
 */
 static void lay_out(vik_plan *p, uint32_t S, uint32_t T, uint64_t cache, uint64_t td, uint64_t thd, uint64_t tgd,
@@ -92,7 +92,7 @@ static void lay_out(vik_plan *p, uint32_t S, uint32_t T, uint64_t cache, uint64_
   p->score = add(p->rl, te);
   p->wts = add(p->score, E);
   p->aw = add(p->wts, tk);
-  p->logits = add(p->aw, S);
+  p->logits = add(p->aw, 4u * (uint64_t)S); /* VIK_ATTN_SCRATCH(S) */
   p->nf = add(p->logits, tv);
   p->idx = 0u;
   p->off = tk;

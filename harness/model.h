@@ -94,7 +94,7 @@ typedef struct {
       p->xg == p->h3 + p->Tmax * c.hidden && p->yg == p->xg + p->Tmax * c.dim &&
       p->eo == p->yg + p->Tmax * c.dim && p->rl == p->eo + p->Tmax * c.top_k * c.dim &&
       p->score == p->rl + p->Tmax * c.n_experts && p->wts == p->score + c.n_experts &&
-      p->aw == p->wts + p->Tmax * c.top_k && p->logits == p->aw + p->S &&
+      p->aw == p->wts + p->Tmax * c.top_k && p->logits == p->aw + 4 * p->S &&
       p->nf == p->logits + p->Tmax * c.vocab && p->nf <= 0x10000000000;
     predicate plan_route{L}(vik_plan *p, vik_config c) =
       p->idx == 0 && p->off == p->Tmax * c.top_k &&
@@ -132,7 +132,7 @@ typedef struct {
       p->yg == p->xg + p->Tmax * \old(*c).dim && p->eo == p->yg + p->Tmax * \old(*c).dim &&
       p->rl == p->eo + p->Tmax * \old(*c).top_k * \old(*c).dim && p->score == p->rl + p->Tmax * \old(*c).n_experts &&
       p->wts == p->score + \old(*c).n_experts && p->aw == p->wts + p->Tmax * \old(*c).top_k &&
-      p->logits == p->aw + p->S && p->nf == p->logits + p->Tmax * \old(*c).vocab && p->nf <= 0x10000000000;
+      p->logits == p->aw + 4 * p->S && p->nf == p->logits + p->Tmax * \old(*c).vocab && p->nf <= 0x10000000000;
     ensures route: \result == VIK_OK ==>
       p->idx == 0 && p->off == p->Tmax * \old(*c).top_k && p->list == p->off + \old(*c).n_experts + 1 &&
       p->nu == p->list + p->Tmax * \old(*c).top_k;

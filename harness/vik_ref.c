@@ -1400,7 +1400,7 @@ static int run_attention(const char *dir, const char *out)
         (!has_sinks || load(dir, "sinks.npy", NPY_F32, 1, &sk) == 0) &&
         meta_read(dir, m, M_COUNT) == 0 &&
         attn_check(dir, &q, &k, &v, &sk, has_sinks, m) == 0 &&
-        (y = alloc_f32(q.count)) != NULL && (w = alloc_f32(k.shape[1])) != NULL) {
+        (y = alloc_f32(q.count)) != NULL && (w = alloc_f32(VIK_ATTN_SCRATCH(k.shape[1]))) != NULL) {
         int got = vik_attention(y, q.data, k.data, v.data, (uint32_t)q.shape[0],
                             (uint32_t)k.shape[0], (uint32_t)q.shape[2],
                             (uint32_t)q.shape[1], m[M_QPOS0].value,

@@ -18,6 +18,10 @@
 
 #define VIK_CTX_MAX 65536u   /* most positions a cache holds */
 
+/* floats of scratch vik_attention needs for a cache of S positions: a
+   decode step scores 4 query heads of a KV head at once, a row of S each */
+#define VIK_ATTN_SCRATCH(S) (4u * (S))
+
 /* first visible position for a query at pos with window W (0: none) */
 /*@ logic integer vis_lo(integer pos, integer W) = W > 0 && pos >= W ? pos - W + 1 : 0; */
 
@@ -50,7 +54,7 @@ int vik_attend(float *out, const float *q, const float *k, const float *v, uint3
 
 /* A whole layer's attention for Tq queries at positions qpos0 .. qpos0+Tq-1:
    q, out [Hq, Tq, D]; k, v [Hkv, S, D] holding positions 0 .. qpos0+Tq-1;
-   sinks [Hq] or NULL; w caller scratch of S floats. Dimensions are checked
+   sinks [Hq] or NULL; w caller scratch of VIK_ATTN_SCRATCH(S) = 4 S floats. Dimensions are checked
    first: outside attn_dims_ok (a zero size, Hq not a multiple of Hkv,
    positions past S, sizes past the proven limits) it returns VIK_EDOMAIN
    and writes nothing; otherwise VIK_OK. The data bounds are the caller's to
@@ -64,17 +68,17 @@ int vik_attend(float *out, const float *q, const float *k, const float *v, uint3
 /*@ requires valid_q: \valid_read(q + (0 .. Hq * Tq * D - 1));
     requires valid_out: \valid(out + (0 .. Hq * Tq * D - 1));
     requires valid_kv: \valid_read(k + (0 .. Hkv * S * D - 1)) && \valid_read(v + (0 .. Hkv * S * D - 1));
-    requires valid_w: \valid(w + (0 .. S - 1));
+    requires valid_w: \valid(w + (0 .. 4 * S - 1));
     requires valid_sinks: sinks == \null || \valid_read(sinks + (0 .. Hq - 1));
-    requires sep: \separated(out + (0 .. Hq * Tq * D - 1), w + (0 .. S - 1), q + (0 .. Hq * Tq * D - 1)) &&
+    requires sep: \separated(out + (0 .. Hq * Tq * D - 1), w + (0 .. 4 * S - 1), q + (0 .. Hq * Tq * D - 1)) &&
                   \separated(out + (0 .. Hq * Tq * D - 1), k + (0 .. Hkv * S * D - 1), v + (0 .. Hkv * S * D - 1)) &&
-                  \separated(w + (0 .. S - 1), k + (0 .. Hkv * S * D - 1), v + (0 .. Hkv * S * D - 1)) &&
-                  (sinks == \null || \separated(out + (0 .. Hq * Tq * D - 1), w + (0 .. S - 1), sinks + (0 .. Hq - 1)));
+                  \separated(w + (0 .. 4 * S - 1), k + (0 .. Hkv * S * D - 1), v + (0 .. Hkv * S * D - 1)) &&
+                  (sinks == \null || \separated(out + (0 .. Hq * Tq * D - 1), w + (0 .. 4 * S - 1), sinks + (0 .. Hq - 1)));
     requires bounded_q: \forall integer i; 0 <= i < Hq * Tq * D ==> \is_finite(q[i]) && \abs(q[i]) <= 0x1p20;
     requires bounded_k: \forall integer i; 0 <= i < Hkv * S * D ==> \is_finite(k[i]) && \abs(k[i]) <= 0x1p20;
     requires bounded_v: \forall integer i; 0 <= i < Hkv * S * D ==> \is_finite(v[i]) && \abs(v[i]) <= 0x1p20;
     requires bounded_sinks: sinks != \null ==> \forall integer i; 0 <= i < Hq ==> \is_finite(sinks[i]) && \abs(sinks[i]) <= 0x1p60;
-    assigns out[0 .. Hq * Tq * D - 1], w[0 .. S - 1], __fc_errno;
+    assigns out[0 .. Hq * Tq * D - 1], w[0 .. 4 * S - 1], __fc_errno;
     ensures code: \result == VIK_OK || \result == VIK_EDOMAIN;
     ensures ok: \result == VIK_OK <==> attn_dims_ok(Hq, Hkv, D, Tq, qpos0, S);
 */
