@@ -246,13 +246,13 @@ static void axpy4(float *out, float wa, float wb, float wc, float wd, const floa
   for (d = 0u; d < D; d++) madd4(out, D, d, wa, wb, wc, wd, row[d], c);
 }
 
-/* Scores of positions 0 .. n-1 (n = pos + 1 - lo, from lo) for 4 query
+/* Scores of the visible positions lo .. pos (n = pos + 1 - lo) for 4 query
    heads q[jD .. jD + D - 1] against k: sj[i] = scaled(q_j . k_{lo+i}), as
    vik_attend computes them. */
 /*@ requires dims: 1 <= D <= VIK_HEAD_DIM_MAX && lo <= pos < VIK_CTX_MAX && (pos + 1) * D <= VIK_MAT_MAX;
     requires scale: \is_finite(scale) && 0 < scale <= 1;
     requires valid_q: \valid_read(q + (0 .. 4 * D - 1));
-    requires valid_k: \valid_read(k + (0 .. (pos + 1) * D - 1));
+    requires valid_k: \valid_read(k + (lo * D .. (pos + 1) * D - 1));
     requires valid_s: \valid(sa + (0 .. pos - lo)) && \valid(sb + (0 .. pos - lo)) &&
                       \valid(sc + (0 .. pos - lo)) && \valid(sd + (0 .. pos - lo));
     requires sep_ab: \separated(sa + (0 .. pos - lo), sb + (0 .. pos - lo));
@@ -262,15 +262,15 @@ static void axpy4(float *out, float wa, float wb, float wc, float wd, const floa
     requires sep_bd: \separated(sb + (0 .. pos - lo), sd + (0 .. pos - lo));
     requires sep_cd: \separated(sc + (0 .. pos - lo), sd + (0 .. pos - lo));
     requires sep_aq: \separated(sa + (0 .. pos - lo), q + (0 .. 4 * D - 1));
-    requires sep_ak: \separated(sa + (0 .. pos - lo), k + (0 .. (pos + 1) * D - 1));
+    requires sep_ak: \separated(sa + (0 .. pos - lo), k + (lo * D .. (pos + 1) * D - 1));
     requires sep_bq: \separated(sb + (0 .. pos - lo), q + (0 .. 4 * D - 1));
-    requires sep_bk: \separated(sb + (0 .. pos - lo), k + (0 .. (pos + 1) * D - 1));
+    requires sep_bk: \separated(sb + (0 .. pos - lo), k + (lo * D .. (pos + 1) * D - 1));
     requires sep_cq: \separated(sc + (0 .. pos - lo), q + (0 .. 4 * D - 1));
-    requires sep_ck: \separated(sc + (0 .. pos - lo), k + (0 .. (pos + 1) * D - 1));
+    requires sep_ck: \separated(sc + (0 .. pos - lo), k + (lo * D .. (pos + 1) * D - 1));
     requires sep_dq: \separated(sd + (0 .. pos - lo), q + (0 .. 4 * D - 1));
-    requires sep_dk: \separated(sd + (0 .. pos - lo), k + (0 .. (pos + 1) * D - 1));
+    requires sep_dk: \separated(sd + (0 .. pos - lo), k + (lo * D .. (pos + 1) * D - 1));
     requires bounded_q: \forall integer i; 0 <= i < 4 * D ==> \is_finite(q[i]) && \abs(q[i]) <= 0x1p20;
-    requires bounded_k: \forall integer i; 0 <= i < (pos + 1) * D ==> \is_finite(k[i]) && \abs(k[i]) <= 0x1p20;
+    requires bounded_k: \forall integer i; lo * D <= i < (pos + 1) * D ==> \is_finite(k[i]) && \abs(k[i]) <= 0x1p20;
     assigns sa[0 .. pos - lo], sb[0 .. pos - lo], sc[0 .. pos - lo], sd[0 .. pos - lo];
     ensures s: score_ok(sa, pos + 1 - lo) && score_ok(sb, pos + 1 - lo) &&
                score_ok(sc, pos + 1 - lo) && score_ok(sd, pos + 1 - lo);
@@ -288,9 +288,10 @@ static void quad_scores(float *sa, float *sb, float *sc, float *sd, const float 
     uint32_t i = p - lo, p1 = p + 1u, ko;
     //@ assert p1: p1 == p + 1 && p1 <= n1;
     rows_le(p1, n1, D);
+    rows_le(lo, p, D);
     rows_add(p, D);
     ko = p * D;
-    //@ assert span: ko == p * D && 0 <= ko && ko + D <= (pos + 1) * D;
+    //@ assert span: ko == p * D && lo * D <= ko && ko + D <= (pos + 1) * D;
     const float *kp = k + ko;
     sa[i] = scaled(vik_dot_f32(q, kp, D), scale);
     sb[i] = scaled(vik_dot_f32(q + D, kp, D), scale);
@@ -317,17 +318,17 @@ static void to_weights(float *s, uint32_t n, int has_sink, float sink) {
    row lo + i, in increasing position, as vik_attend's */
 /*@ requires dims: 1 <= D <= VIK_HEAD_DIM_MAX && lo <= pos < VIK_CTX_MAX && (pos + 1) * D <= VIK_MAT_MAX;
     requires valid_out: \valid(out + (0 .. 4 * D - 1));
-    requires valid_v: \valid_read(v + (0 .. (pos + 1) * D - 1));
+    requires valid_v: \valid_read(v + (lo * D .. (pos + 1) * D - 1));
     requires valid_s: \valid_read(sa + (0 .. pos - lo)) && \valid_read(sb + (0 .. pos - lo)) &&
                       \valid_read(sc + (0 .. pos - lo)) && \valid_read(sd + (0 .. pos - lo));
-    requires sep_v: \separated(out + (0 .. 4 * D - 1), v + (0 .. (pos + 1) * D - 1));
+    requires sep_v: \separated(out + (0 .. 4 * D - 1), v + (lo * D .. (pos + 1) * D - 1));
     requires sep_a: \separated(out + (0 .. 4 * D - 1), sa + (0 .. pos - lo));
     requires sep_b: \separated(out + (0 .. 4 * D - 1), sb + (0 .. pos - lo));
     requires sep_c: \separated(out + (0 .. 4 * D - 1), sc + (0 .. pos - lo));
     requires sep_d: \separated(out + (0 .. 4 * D - 1), sd + (0 .. pos - lo));
     requires w: weight_ok(sa, pos + 1 - lo) && weight_ok(sb, pos + 1 - lo) &&
                 weight_ok(sc, pos + 1 - lo) && weight_ok(sd, pos + 1 - lo);
-    requires bounded_v: \forall integer i; 0 <= i < (pos + 1) * D ==> \is_finite(v[i]) && \abs(v[i]) <= 0x1p20;
+    requires bounded_v: \forall integer i; lo * D <= i < (pos + 1) * D ==> \is_finite(v[i]) && \abs(v[i]) <= 0x1p20;
     assigns out[0 .. 4 * D - 1];
 */
 static void quad_values(float *out, const float *sa, const float *sb, const float *sc, const float *sd,
@@ -350,9 +351,10 @@ static void quad_values(float *out, const float *sa, const float *sb, const floa
     uint32_t i = p - lo, p1 = p + 1u, ko;
     //@ assert p1: p1 == p + 1 && p1 <= n1;
     rows_le(p1, n1, D);
+    rows_le(lo, p, D);
     rows_add(p, D);
     ko = p * D;
-    //@ assert span: ko == p * D && 0 <= ko && ko + D <= (pos + 1) * D;
+    //@ assert span: ko == p * D && lo * D <= ko && ko + D <= (pos + 1) * D;
     axpy4(out, sa[i], sb[i], sc[i], sd[i], v + ko, D, i);
   }
 }
@@ -365,7 +367,7 @@ static void quad_values(float *out, const float *sa, const float *sb, const floa
                                      \is_finite(kc) && \abs(kc) <= 0x1p60 && \is_finite(kd) && \abs(kd) <= 0x1p60;
     requires valid_q: \valid_read(q + (0 .. 4 * D - 1));
     requires valid_out: \valid(out + (0 .. 4 * D - 1));
-    requires valid_kv: \valid_read(k + (0 .. (pos + 1) * D - 1)) && \valid_read(v + (0 .. (pos + 1) * D - 1));
+    requires valid_kv: \valid_read(k + (lo * D .. (pos + 1) * D - 1)) && \valid_read(v + (lo * D .. (pos + 1) * D - 1));
     requires valid_s: \valid(sa + (0 .. pos - lo)) && \valid(sb + (0 .. pos - lo)) &&
                       \valid(sc + (0 .. pos - lo)) && \valid(sd + (0 .. pos - lo));
     requires sep_ab: \separated(sa + (0 .. pos - lo), sb + (0 .. pos - lo));
@@ -375,25 +377,25 @@ static void quad_values(float *out, const float *sa, const float *sb, const floa
     requires sep_bd: \separated(sb + (0 .. pos - lo), sd + (0 .. pos - lo));
     requires sep_cd: \separated(sc + (0 .. pos - lo), sd + (0 .. pos - lo));
     requires sep_aq: \separated(sa + (0 .. pos - lo), q + (0 .. 4 * D - 1));
-    requires sep_ak: \separated(sa + (0 .. pos - lo), k + (0 .. (pos + 1) * D - 1));
-    requires sep_av: \separated(sa + (0 .. pos - lo), v + (0 .. (pos + 1) * D - 1));
+    requires sep_ak: \separated(sa + (0 .. pos - lo), k + (lo * D .. (pos + 1) * D - 1));
+    requires sep_av: \separated(sa + (0 .. pos - lo), v + (lo * D .. (pos + 1) * D - 1));
     requires sep_bq: \separated(sb + (0 .. pos - lo), q + (0 .. 4 * D - 1));
-    requires sep_bk: \separated(sb + (0 .. pos - lo), k + (0 .. (pos + 1) * D - 1));
-    requires sep_bv: \separated(sb + (0 .. pos - lo), v + (0 .. (pos + 1) * D - 1));
+    requires sep_bk: \separated(sb + (0 .. pos - lo), k + (lo * D .. (pos + 1) * D - 1));
+    requires sep_bv: \separated(sb + (0 .. pos - lo), v + (lo * D .. (pos + 1) * D - 1));
     requires sep_cq: \separated(sc + (0 .. pos - lo), q + (0 .. 4 * D - 1));
-    requires sep_ck: \separated(sc + (0 .. pos - lo), k + (0 .. (pos + 1) * D - 1));
-    requires sep_cv: \separated(sc + (0 .. pos - lo), v + (0 .. (pos + 1) * D - 1));
+    requires sep_ck: \separated(sc + (0 .. pos - lo), k + (lo * D .. (pos + 1) * D - 1));
+    requires sep_cv: \separated(sc + (0 .. pos - lo), v + (lo * D .. (pos + 1) * D - 1));
     requires sep_dq: \separated(sd + (0 .. pos - lo), q + (0 .. 4 * D - 1));
-    requires sep_dk: \separated(sd + (0 .. pos - lo), k + (0 .. (pos + 1) * D - 1));
-    requires sep_dv: \separated(sd + (0 .. pos - lo), v + (0 .. (pos + 1) * D - 1));
-    requires sep_v: \separated(out + (0 .. 4 * D - 1), v + (0 .. (pos + 1) * D - 1));
+    requires sep_dk: \separated(sd + (0 .. pos - lo), k + (lo * D .. (pos + 1) * D - 1));
+    requires sep_dv: \separated(sd + (0 .. pos - lo), v + (lo * D .. (pos + 1) * D - 1));
+    requires sep_v: \separated(out + (0 .. 4 * D - 1), v + (lo * D .. (pos + 1) * D - 1));
     requires sep_a: \separated(out + (0 .. 4 * D - 1), sa + (0 .. pos - lo));
     requires sep_b: \separated(out + (0 .. 4 * D - 1), sb + (0 .. pos - lo));
     requires sep_c: \separated(out + (0 .. 4 * D - 1), sc + (0 .. pos - lo));
     requires sep_d: \separated(out + (0 .. 4 * D - 1), sd + (0 .. pos - lo));
     requires bounded_q: \forall integer i; 0 <= i < 4 * D ==> \is_finite(q[i]) && \abs(q[i]) <= 0x1p20;
-    requires bounded_k: \forall integer i; 0 <= i < (pos + 1) * D ==> \is_finite(k[i]) && \abs(k[i]) <= 0x1p20;
-    requires bounded_v: \forall integer i; 0 <= i < (pos + 1) * D ==> \is_finite(v[i]) && \abs(v[i]) <= 0x1p20;
+    requires bounded_k: \forall integer i; lo * D <= i < (pos + 1) * D ==> \is_finite(k[i]) && \abs(k[i]) <= 0x1p20;
+    requires bounded_v: \forall integer i; lo * D <= i < (pos + 1) * D ==> \is_finite(v[i]) && \abs(v[i]) <= 0x1p20;
     assigns out[0 .. 4 * D - 1], sa[0 .. pos - lo], sb[0 .. pos - lo], sc[0 .. pos - lo], sd[0 .. pos - lo];
 */
 static void attend_quad(float *out, const float *q, const float *k, const float *v, uint32_t D,
@@ -446,6 +448,7 @@ static void attend_group(float *out, const float *q, const float *k, const float
     //@ assert s3: S2 == 2 * S && S3 == 3 * S;
     //@ assert p1: p1 == pos + 1 && p1 <= S && lo <= pos;
     rows_le(p1, S, D);
+    rows_le(lo, p1, D);
     /*@ loop invariant bounds: 0 <= h <= g;
         loop assigns h, out[0 .. g * Tq * D - 1], w[0 .. 4 * S - 1];
         loop variant g - h;

@@ -7,9 +7,11 @@
    Query head h reads KV head h / (Hq / Hkv). A query at absolute position
    pos sees key j iff j <= pos and, with a window W > 0, j > pos - W.
 
-   One query row is computed by vik_attend alone, from the visible rows
-   only (its contract gives it nothing else to read), so decoding position p
-   from the cache gives the same bits as row p of a prefill. */
+   One query row is computed from the visible rows only (the contracts of
+   vik_attend and of the 4-head decode path give them nothing else to
+   read), by the same operations in the same order on either path, so
+   decoding position p from the cache gives the same bits as row p of a
+   prefill. */
 #ifndef VIK_ATTN_H
 #define VIK_ATTN_H
 #include <stdint.h>
@@ -54,10 +56,13 @@ int vik_attend(float *out, const float *q, const float *k, const float *v, uint3
 
 /* A whole layer's attention for Tq queries at positions qpos0 .. qpos0+Tq-1:
    q, out [Hq, Tq, D]; k, v [Hkv, S, D] holding positions 0 .. qpos0+Tq-1;
-   sinks [Hq] or NULL; w caller scratch of VIK_ATTN_SCRATCH(S) = 4 S floats. Dimensions are checked
-   first: outside attn_dims_ok (a zero size, Hq not a multiple of Hkv,
-   positions past S, sizes past the proven limits) it returns VIK_EDOMAIN
-   and writes nothing; otherwise VIK_OK. The data bounds are the caller's to
+   sinks [Hq] or NULL; w caller scratch of VIK_ATTN_SCRATCH(S) = 4 S
+   floats. Dimensions are checked first: outside attn_dims_ok (a zero size,
+   Hq not a multiple of Hkv, positions past S, sizes past the proven limits)
+   it returns VIK_EDOMAIN and writes nothing; otherwise VIK_OK. Every output
+   row has vik_attend's bits: a decode step (Tq = 1) scores and sums 4 query
+   heads of a KV head together, each in vik_attend's order, so that each
+   cached row is read once per KV head, not once per query head. The data bounds are the caller's to
    keep (the forward pass keeps them; vik-ref checks its inputs before
    calling): data outside them is outside the contract. */
 /*@ predicate attn_dims_ok(integer Hq, integer Hkv, integer D, integer Tq, integer qpos0, integer S) =
