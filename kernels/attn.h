@@ -59,12 +59,13 @@ int vik_attend(float *out, const float *q, const float *k, const float *v, uint3
    sinks [Hq] or NULL; w caller scratch of VIK_ATTN_SCRATCH(S) = 4 S
    floats. Dimensions are checked first: outside attn_dims_ok (a zero size,
    Hq not a multiple of Hkv, positions past S, sizes past the proven limits)
-   it returns VIK_EDOMAIN and writes nothing; otherwise VIK_OK. Every output
-   row has vik_attend's bits: a decode step (Tq = 1) scores and sums 4 query
-   heads of a KV head together, each in vik_attend's order, so that each
-   cached row is read once per KV head, not once per query head. The data bounds are the caller's to
-   keep (the forward pass keeps them; vik-ref checks its inputs before
-   calling): data outside them is outside the contract. */
+   it returns VIK_EDOMAIN and writes nothing; otherwise VIK_OK. A decode
+   step (Tq = 1) scores and sums 4 query heads of a KV head together, each
+   in vik_attend's order (the same bits: tested, not part of the contract),
+   so that each cached row is read once per KV head, not once per query
+   head. The data bounds are the caller's to keep (the forward pass keeps
+   them; vik-ref checks its inputs before calling): data outside them is
+   outside the contract. */
 /*@ predicate attn_dims_ok(integer Hq, integer Hkv, integer D, integer Tq, integer qpos0, integer S) =
       1 <= Hq <= 1024 && 1 <= Hkv && 1 <= D <= VIK_HEAD_DIM_MAX && 1 <= Tq && S <= VIK_CTX_MAX &&
       Hq * Tq * D <= VIK_MAT_MAX && Hkv * S * D <= VIK_MAT_MAX &&
