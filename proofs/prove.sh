@@ -41,7 +41,7 @@ rm -rf $B/*.log $B/*.first $B/*.again $B/failed $B/again* $B/queue* $B/cache
 # task. Before passes B and C every verdict but "valid" is removed, so a
 # goal that failed is always proved again, never taken as failed from the
 # cache.
-TA=10
+TA=60
 wp_cmd() {
   frama-c -cpp-extra-args="-Ikernels -Ispec ${CPPX:-}" -wp -wp-rte -warn-special-float non-finite \
     -wp-driver proofs/wp/rsub.driver -wp-timeout 10 -wp-par 2 \
@@ -53,10 +53,12 @@ wp_cmd() {
 again() {
   # the files on one line: the workers read pass B's list line by line
   next=$1 log=$2 files=$(echo $3) fns=$4; shift 4
-  keep=""; skip=0
+  # a run that asks CVC5 alone asks both provers here
+  keep=""; skip=0; pv=0
   for o in "$@"; do
     [ $skip = 1 ] && { skip=0; continue; }
-    case $o in -wp-fct|-wp-skip-fct) skip=1; continue;; esac
+    [ $pv = 1 ] && { pv=0; [ "$o" = cvc5 ] && o=z3wp,cvc5; }
+    case $o in -wp-fct|-wp-skip-fct) skip=1; continue;; -wp-prover) pv=1;; esac
     keep="$keep $o"
   done
   case $fns in *lemma:*) keep="$*";; *) keep="$keep -wp-fct $fns";; esac
@@ -160,27 +162,35 @@ NVF=nv_within,gscale,div6,mul_scale,mul_el
 Q8F=q8_f32,q8_scale,q8_nvhalf,q8_pair,q8_nvd,q8_add
 CFGF=div_pos,mul_pos,num_in,times10,in_range
 ATTNF=madd,scaled
-# attn.c's 4-head decode path and the head loop: CVC5 alone proves all of
-# their 433 goals (4 min 50 s alone at 40 s a goal, the longest 24 s; both
-# provers took about 1.5 times as long): their own run, CVC5 at 90 s
+# attn.c's 4-head decode path, the head loop and the per-head path but
+# vik_attend: CVC5 alone proves all of their 433 + 57 goals (4 min 50 s
+# alone at 40 s a goal, the longest 24 s; both provers took about 1.5 times
+# as long): their own run, CVC5 at 90 s. vik_attend (one goal of 38 s
+# alone with CVC5) keeps both provers
 ATTNQ=rows_le,rows_add,madd4,axpy4,quad_scores,to_weights,quad_values,attend_quad,attend_group,vik_attention
+ATTNQ=$ATTNQ,attend_head,axpy,dim_f32
 # harness/model.c: the arena plan, the cache reset and the small steps of
 # the pass (not yet: moe_ffn, attn_half, ffn_half, vik_forward)
-MODELSTEPS=vik_model_strerror,prod3,times,add,lay_out,refuse,vik_model_plan,vik_model_reset,norm_rows,rope_rows
+MODELSTEPS=vik_model_strerror,prod3,add,lay_out,refuse,vik_model_plan,vik_model_reset,norm_rows,rope_rows
 MODELSTEPS=$MODELSTEPS,transpose,to_cache,embed_rows
-# The functions CVC5 alone (10 s a goal) left with an unproved goal in the
-# clean-clone run of 2026-12-04 (BOTH=1 runs below)
-LINH=vik_matmul_f32,vik_matmul_mxfp4,vik_matmul_mxfp8,vik_matmul_nvfp4,e2m1_codes,lane_madd
-LINH=$LINH,lanes_madd,chunk_madd,dot_part,grow,next_k,grow_tree,dot_tile,i8_f32,scale8_blocks,nv_scale_blocks
+# The functions that need Z3 beside CVC5 (BOTH=1 runs below): those CVC5
+# alone left with an unproved goal at 40 s a goal, measured function by
+# function on 2026-12-05 (verified/NOTES.md "Proof time"). Every other
+# function gets CVC5 alone in pass A (at most TA s a goal; the slowest goal
+# CVC5 proves alone there takes 28 s): half the CPU of both provers, which
+# shared the cores on every goal
+LINH=dot_tile,next_k,vik_matmul_nvfp4,vik_matmul_mxfp4,grow,grow_tree
 # lane_sum and i32_f32 failed beside the other worker in every run of
 # 2026-12-04 and passed alone: they run alone, after the list (lanes.log)
 LINA=lane_sum,i32_f32
-CFGH=cfg_valid
-STH=st_shape,st_fields,st_entry,st_add
-NNH=vik_softmax_sink,vik_rope,rope_halves,rope_pairs
-Q8H=vik_matmul_nvfp4_q8,block_sums,nv_scale
-NVH=vik_f32_div_bits,vik_nvfp4_dequantize
-FMTH=vik_e4m3_encode_bits,vik_e5m2_encode_bits,vik_e2m1_encode_bits
+STH=st_fields,st_add
+NNH=rope_halves,rope_pairs
+Q8H=vik_matmul_nvfp4_q8
+NVH=vik_f32_div_bits
+MOEH=group_scores,candidates
+FFNC=vik_moe_combine
+FFNH=vik_moe_group,vik_check_f32
+MODELH=times
 NOLEM=-wp-prop=-@lemma
 ZC="-wp-prover z3wp,cvc5"
 GZC="-wp-prover gappawp,z3wp,cvc5"
@@ -196,17 +206,20 @@ GZC="-wp-prover gappawp,z3wp,cvc5"
 # beside the other worker gets its functions proved again: passes B and C).
 cat > $B/queue <<'EOF'
 BOTH=1 wp_run linearh.log kernels/linear.c -wp-fct $LINH $NOLEM $ZC -wp-timeout 90
-# moe.c: some goals take 15-25 s alone (vik_topk's order); most of its goals
-# are in functions CVC5 alone does not prove
-BOTH=1 wp_run moe.log kernels/moe.c -wp-skip-fct $MOESPLIT,$MOEF $NOLEM $ZC -wp-timeout 90
+wp_run split.log kernels/formats.c -wp-fct $SPLIT -wp-prover z3wp -wp-timeout 10 -wp-auto wp:range
 # the forward pass's pieces: weight matrices, SwiGLU, the range checks,
 # the MoE grouping and combine (vik_moe_group: goals of 30-40 s alone that
-# took twice that beside the other worker)
-BOTH=1 wp_run ffn.log kernels/ffn.c -wp-skip-fct $FFNF $NOLEM $ZC -wp-timeout 150
+# took twice that beside the other worker). The combine and the grouping
+# need both provers (CVC5 alone left 4 and 3 of their goals at 40 s, Z3
+# alone 21 and 12): a run each, so that the two workers share them
+BOTH=1 wp_run ffnc.log kernels/ffn.c -wp-fct $FFNC $NOLEM $ZC -wp-timeout 150
+BOTH=1 wp_run ffnh.log kernels/ffn.c -wp-fct $FFNH $NOLEM $ZC -wp-timeout 150
 # the loader's config.json reader: integers, but its two numbers (Gappa)
-wp_run config.log kernels/config.c -wp-skip-fct $CFGF,$CFGH $NOLEM $ZC -wp-timeout 40
-BOTH=1 wp_run configh.log kernels/config.c -wp-fct $CFGH $NOLEM $ZC -wp-timeout 40
-wp_run split.log kernels/formats.c -wp-fct $SPLIT -wp-prover z3wp -wp-timeout 10 -wp-auto wp:range
+wp_run config.log kernels/config.c -wp-skip-fct $CFGF $NOLEM $ZC -wp-timeout 40
+# moe.c: some goals take 15-25 s alone (vik_topk's order)
+wp_run moe.log kernels/moe.c -wp-skip-fct $MOESPLIT,$MOEF,$MOEH $NOLEM $ZC -wp-timeout 90
+BOTH=1 wp_run moeh.log kernels/moe.c -wp-fct $MOEH $NOLEM $ZC -wp-timeout 90
+wp_run ffn.log kernels/ffn.c -wp-skip-fct $FFNF,$FFNC,$FFNH $NOLEM $ZC -wp-timeout 90
 wp_run linear.log kernels/linear.c -wp-skip-fct $LINF,$LINSPLIT,$DOTOPQ,$LINH,$LINA $NOLEM $ZC -wp-timeout 90
 # the model loader's parsers of untrusted bytes: integers and indices
 wp_run safetensors.log kernels/safetensors.c -wp-skip-fct $STH $NOLEM $ZC -wp-timeout 40
@@ -223,8 +236,11 @@ wp_run nn.log kernels/nn.c -wp-skip-fct $NNSPLIT,$NNF,$NNH $NOLEM $ZC -wp-timeou
 BOTH=1 wp_run nnh.log kernels/nn.c -wp-fct $NNH $NOLEM $ZC -wp-timeout 40
 # the forward pass's steps that are proved so far (harness/model.c stays
 # out of kernels/ until all of it is: README, "Models")
-BOTH=1 wp_run model.log harness/model.c -wp-fct $MODELSTEPS $NOLEM $ZC -wp-timeout 90
-CPPX=-DVIK_DOT_OPAQUE BOTH=1 wp_run dotopq.log kernels/linear.c -wp-fct $DOTOPQ -wp-split $NOLEM $ZC -wp-timeout 90
+wp_run model.log harness/model.c -wp-fct $MODELSTEPS $NOLEM $ZC -wp-timeout 90
+BOTH=1 wp_run modelh.log harness/model.c -wp-fct $MODELH $NOLEM $ZC -wp-timeout 90
+# CVC5 alone proves them all (200 s alone at 40 s a goal, the longest 37 s;
+# both provers took 429 s beside the other worker)
+CPPX=-DVIK_DOT_OPAQUE wp_run dotopq.log kernels/linear.c -wp-fct $DOTOPQ -wp-split $NOLEM -wp-prover cvc5 -wp-timeout 90
 # -wp-no-let: Qed's variable elimination spent 130 of vik_json_number's
 # 154 s (alone, 2026-12-04) on its postconditions; without it the file
 # takes 105 s instead of ~300 s, every goal proved by CVC5 alone
@@ -238,8 +254,7 @@ wp_run mx.log kernels/mx.c -wp-skip-fct $MXF $NOLEM $ZC -wp-timeout 40
 wp_run nvfp4.log kernels/nvfp4.c -wp-skip-fct $NVF,absf,$NVH $NOLEM $ZC -wp-timeout 40
 BOTH=1 wp_run nvfp4h.log kernels/nvfp4.c -wp-fct $NVH $NOLEM $ZC -wp-timeout 40
 # one rne goal takes ~9 s alone
-wp_run formats.log kernels/formats.c -wp-skip-fct $SPLIT,$FMTH $NOLEM $ZC -wp-timeout 40
-BOTH=1 wp_run formatsh.log kernels/formats.c -wp-fct $FMTH $NOLEM $ZC -wp-timeout 40
+wp_run formats.log kernels/formats.c -wp-skip-fct $SPLIT $NOLEM $ZC -wp-timeout 40
 wp_run nnf.log kernels/nn.c -wp-fct $NNF $NOLEM $GZC -wp-timeout 40
 # q8_f32: CVC5 proves the int -> float conversion in ~10 s alone
 BOTH=1 wp_run q8f.log kernels/q8.c -wp-fct $Q8F $NOLEM $GZC -wp-timeout 90
@@ -274,7 +289,8 @@ workers() {
   wait $pa; wait $pb
 }
 workers $B/queue.runs
-BOTH=1 wp_run lanes.log kernels/linear.c -wp-fct $LINA $NOLEM $ZC -wp-timeout 90
+# CVC5 alone: 114 s alone, the longest goal 47 s (both provers: 198-253 s)
+wp_run lanes.log kernels/linear.c -wp-fct $LINA $NOLEM -wp-prover cvc5 -wp-timeout 90
 # lemmas of spec/: the grid lemmas are proved by a case split over the exponent
 BOTH=1 wp_run lemma.log "$(ls kernels/*.c)" -wp-prop=@lemma -wp-prover z3wp,cvc5 -wp-auto wp:range
 # pass B, two at a time, then pass C, one run at a time
