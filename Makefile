@@ -118,7 +118,8 @@ FUZZ_TIME ?= 60
 FUZZFLAGS ?= -std=c99 -Wall -Wextra -Werror -O1 -g -ffp-contract=off \
              -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 FUZZBIN := $(B)/fuzz/fuzz_npy $(B)/fuzz/fuzz_formats $(B)/fuzz/fuzz_mx $(B)/fuzz/fuzz_nn \
-           $(B)/fuzz/fuzz_moe $(B)/fuzz/fuzz_safetensors $(B)/fuzz/fuzz_attn $(B)/fuzz/fuzz_linear
+           $(B)/fuzz/fuzz_moe $(B)/fuzz/fuzz_safetensors $(B)/fuzz/fuzz_attn $(B)/fuzz/fuzz_linear \
+           $(B)/fuzz/fuzz_ffn
 $(B)/fuzz/fuzz_npy: fuzz/fuzz_npy.c harness/npy.c
 $(B)/fuzz/fuzz_formats: fuzz/fuzz_formats.c kernels/formats.c
 $(B)/fuzz/fuzz_mx: fuzz/fuzz_mx.c kernels/formats.c kernels/mx.c kernels/nvfp4.c kernels/q8.c kernels/linear.c
@@ -126,6 +127,8 @@ $(B)/fuzz/fuzz_nn: fuzz/fuzz_nn.c kernels/nn.c
 $(B)/fuzz/fuzz_moe: fuzz/fuzz_moe.c kernels/moe.c kernels/nn.c
 $(B)/fuzz/fuzz_attn: fuzz/fuzz_attn.c kernels/attn.c kernels/nn.c kernels/linear.c kernels/formats.c kernels/mx.c kernels/nvfp4.c kernels/q8.c
 $(B)/fuzz/fuzz_linear: fuzz/fuzz_linear.c kernels/linear.c kernels/formats.c kernels/mx.c kernels/nvfp4.c kernels/q8.c
+$(B)/fuzz/fuzz_ffn: fuzz/fuzz_ffn.c kernels/ffn.c kernels/linear.c kernels/nn.c kernels/formats.c kernels/mx.c \
+                     kernels/nvfp4.c kernels/q8.c
 $(B)/fuzz/fuzz_safetensors: fuzz/fuzz_safetensors.c kernels/json.c kernels/safetensors.c kernels/config.c \
                             kernels/formats.c
 $(B)/fuzz/fuzz_%: $(HDRS)
