@@ -174,7 +174,7 @@ ATTNQ=$ATTNQ,attend_head,axpy,dim_f32
 MODELSTEPS=vik_model_strerror,prod3,add,lay_out,refuse,vik_model_plan,vik_model_reset,norm_rows,rope_rows
 MODELSTEPS=$MODELSTEPS,transpose,to_cache,embed_rows
 # The functions that need Z3 beside CVC5 (BOTH=1 runs below): those CVC5
-# alone left with an unproved goal at 40 s a goal, measured function by
+# alone left with an unproved goal at 30-40 s a goal, measured function by
 # function on 2026-12-05 (verified/NOTES.md "Proof time"). Every other
 # function gets CVC5 alone in pass A (at most TA s a goal; the slowest goal
 # CVC5 proves alone there takes 28 s): half the CPU of both provers, which
@@ -194,9 +194,10 @@ MODELH=times
 NOLEM=-wp-prop=-@lemma
 ZC="-wp-prover z3wp,cvc5"
 GZC="-wp-prover gappawp,z3wp,cvc5"
-# The runs, longest first (as measured beside the other worker in the
-# clean-clone run of 2026-12-04, verified/NOTES.md "Proof time": linearh
-# 19 min, moe, ffn ~15, split 10, model 9, dotopq, config, attn ~7, ...). Two
+# The runs, longest first, roughly (as measured beside the other worker in
+# the clean-clone run of 2026-12-05, verified/NOTES.md "Proof time": split
+# 12 min, attnq 10, linear 9, config 7, ffnc, dotopq, safetensors, model 5-6,
+# linearh, ffnh, moe 4-5, ...). Two
 # workers take the next run from this list as they finish one, so the two
 # cores stay busy to the end whatever each run's time turns out to be (two
 # fixed lanes drifted 20+ min apart when one file's proofs grew). When both
@@ -210,7 +211,7 @@ wp_run split.log kernels/formats.c -wp-fct $SPLIT -wp-prover z3wp -wp-timeout 10
 # the forward pass's pieces: weight matrices, SwiGLU, the range checks,
 # the MoE grouping and combine (vik_moe_group: goals of 30-40 s alone that
 # took twice that beside the other worker). The combine and the grouping
-# need both provers (CVC5 alone left 4 and 3 of their goals at 40 s, Z3
+# need both provers (CVC5 alone left 4 and 2 of their goals at 30 s, Z3
 # alone 21 and 12): a run each, so that the two workers share them
 BOTH=1 wp_run ffnc.log kernels/ffn.c -wp-fct $FFNC $NOLEM $ZC -wp-timeout 150
 BOTH=1 wp_run ffnh.log kernels/ffn.c -wp-fct $FFNH $NOLEM $ZC -wp-timeout 150
