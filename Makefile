@@ -131,7 +131,7 @@ $(B)/fuzz/fuzz_ffn: fuzz/fuzz_ffn.c kernels/ffn.c kernels/linear.c kernels/nn.c 
                      kernels/nvfp4.c kernels/q8.c
 $(B)/fuzz/fuzz_safetensors: fuzz/fuzz_safetensors.c kernels/json.c kernels/safetensors.c kernels/config.c \
                             kernels/formats.c
-$(B)/fuzz/fuzz_%: $(HDRS)
+$(B)/fuzz/fuzz_%: $(HDRS) $(wildcard fuzz/*.h)
 	@mkdir -p $(dir $@)
 	$(FUZZCC) $(CPPFLAGS) $(FUZZFLAGS) $(filter %.c,$^) -o $@ -lm
 

@@ -19,6 +19,7 @@
    - vik_residual: VIK_OK iff every x + y is within 2^20, and then x holds
      the float sums. */
 #include "bits.h"
+#include "fuzz_data.h"
 #include "ffn.h"
 #include <float.h>
 #include <math.h>
@@ -27,30 +28,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const uint8_t *in;
-static size_t nin;
-
-/* data byte number i: the input (cycled) plus an offset from i */
-static uint8_t byte(size_t i)
-{
-    uint8_t b = nin > 0 ? in[i % nin] : 0;
-    return (uint8_t)(b + i * 37u % 11u);
-}
-
 /* an activation: an int16 of two data bytes times 2^5 (|x| <= 2^20) */
 static float act(size_t *at)
 {
-    int v = (int)(int16_t)(uint16_t)(byte(*at) | byte(*at + 1) << 8);
-    *at += 2;
-    return (float)v * 0x1p5f;
-}
-
-static void *alloc(size_t n)
-{
-    void *p = malloc(n > 0 ? n : 1);
-    if (!p)
-        abort();
-    return p;
+    return (float)int16_at(at) * 0x1p5f;
 }
 
 static void die(const char *what, const uint8_t *d)

@@ -24,6 +24,7 @@
      (each product of two floats is exact in double; the n - 1 double sums
      add at most n 2^-53 dot_abs, allowed on top and 2^-28 of the bound). */
 #include "bits.h"
+#include "fuzz_data.h"
 #include "linear.h"
 #include "mx.h"
 #include "nvfp4.h"
@@ -35,30 +36,10 @@
 
 #define CANARY 0x7FA5A5A5u
 
-static const uint8_t *in;
-static size_t nin;
-
-/* data byte number i: the input (cycled) plus an offset from i */
-static uint8_t byte(size_t i)
-{
-    uint8_t b = nin > 0 ? in[i % nin] : 0;
-    return (uint8_t)(b + i * 37u % 11u);
-}
-
 /* a float32 datum: an int16 of two data bytes times the scale */
 static float val(size_t *at, float scale)
 {
-    int v = (int)(int16_t)(uint16_t)(byte(*at) | byte(*at + 1) << 8);
-    *at += 2;
-    return (float)v * scale;
-}
-
-static void *alloc(size_t n)
-{
-    void *p = malloc(n > 0 ? n : 1);
-    if (!p)
-        abort();
-    return p;
+    return (float)int16_at(at) * scale;
 }
 
 static void die(const char *what, const uint8_t *d, uint32_t t, uint32_t o)
