@@ -19,6 +19,7 @@
      query heads per KV head this is the 4-head decode path against the
      prefill's head-by-head path. */
 #include "bits.h"
+#include "fuzz_data.h"
 #include "attn.h"
 #include <stdint.h>
 #include <stdio.h>
@@ -26,9 +27,6 @@
 #include <string.h>
 
 #define CANARY 0x7FA5A5A5u
-
-static const uint8_t *in;
-static size_t nin;
 
 /* data value number i: an int8 step of the input (cycled) plus an offset
    from i, times the scale */
@@ -38,17 +36,15 @@ static float val(size_t i, float scale)
     return (float)(b + (int)(i * 37u % 11u) - 5) * scale;
 }
 
-static float *alloc(size_t n)
+/* n floats (the data reader's alloc counts bytes) */
+static float *floats(size_t n)
 {
-    float *p = malloc((n > 0 ? n : 1) * sizeof *p);
-    if (!p)
-        abort();
-    return p;
+    return alloc(n * sizeof(float));
 }
 
 static float *fill(size_t n, size_t *at, float scale)
 {
-    float *p = alloc(n);
+    float *p = floats(n);
     size_t i;
     for (i = 0; i < n; i++)
         p[i] = val((*at)++, scale);
@@ -98,8 +94,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     k = fill(nkv, &at, scale);
     v = fill(nkv, &at, scale);
     sk = (d[7] & 1u) ? fill(Hq, &at, 0x1p40f) : NULL;   /* |sink| <= 133 2^40 < 2^60 */
-    out = alloc(nq);
-    w = alloc(nw);
+    out = floats(nq);
+    w = floats(nw);
     for (i = 0; i < nq; i++)
         out[i] = u2f(CANARY);
     for (i = 0; i < nw; i++)
@@ -130,8 +126,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                     die("an output past the largest |v| of its KV head", d);
             }
         }
-        q1 = alloc((size_t)Hq * D);
-        o1 = alloc((size_t)Hq * D);
+        q1 = floats((size_t)Hq * D);
+        o1 = floats((size_t)Hq * D);
         for (t = 0; t < Tq; t++) {
             for (h = 0; h < Hq; h++)
                 memcpy(q1 + (size_t)h * D, q + ((size_t)h * Tq + t) * D, D * sizeof *q1);
