@@ -192,60 +192,12 @@ int vik_route_topk_softmax(uint32_t *idx, float *w, const float *logits, uint32_
 
 /* ---- DeepSeek-V3 ---- */
 
-/* Selection over n entries whose expert numbers are id[0 .. n-1]: ties go to
-   the lower expert number, not the lower position. pick[] are positions.
-   Proved: positions in range and pairwise distinct. Not yet proved (weaker
-   contract, see verified/NOTES.md): the order, "no entry left out or ranked
-   later comes strictly before"; the selection is vik_topk's (proved there)
-   with expert numbers as the tie-break, and tests/oracle_moe.h checks it. */
-/*@ requires n: 1 <= n <= VIK_MOE_EMAX;
-    requires k: 1 <= k <= n && k <= VIK_MOE_KMAX;
-    requires valid: \valid_read(s + (0 .. n - 1)) && \valid_read(id + (0 .. n - 1)) && \valid(pick + (0 .. k - 1));
-    requires sep: \separated(pick + (0 .. k - 1), s + (0 .. n - 1), id + (0 .. n - 1));
-    requires fin: fin_row(s, n);
-    assigns pick[0 .. k - 1];
-    ensures range: \forall integer j; 0 <= j < k ==> pick[j] < n;
-    ensures distinct: \forall integer a, b; 0 <= a < b < k ==> pick[a] != pick[b];
-*/
-static void rank_top(uint32_t *pick, const float *s, const uint32_t *id, uint32_t n, uint32_t k) {
-  uint32_t ord[VIK_MOE_EMAX];
-  uint32_t i, j, kk = k < n ? k : n;
-  //@ assert kk: kk == k;
-  /*@ loop invariant bounds: 0 <= i <= n;
-      loop invariant id: \forall integer p; 0 <= p < i ==> ord[p] == p;
-      loop assigns i, ord[0 .. n - 1];
-      loop variant n - i;
-  */
-  for (i = 0u; i < n; i++) ord[i] = i;
-  /*@ loop invariant bounds: 0 <= j <= kk;
-      loop invariant range: \forall integer p; 0 <= p < n ==> ord[p] < n;
-      loop invariant distinct: \forall integer p, q; 0 <= p < q < n ==> ord[p] != ord[q];
-      loop invariant out: \forall integer a; 0 <= a < j ==> pick[a] == ord[a];
-      loop assigns j, i, ord[0 .. n - 1], pick[0 .. k - 1];
-      loop variant kk - j;
-  */
-  for (j = 0u; j < kk; j++) {
-    uint32_t b = j;
-    /*@ loop invariant bounds: j + 1 <= i <= n && j <= b < i;
-        loop assigns i, b;
-        loop variant n - i;
-    */
-    for (i = j + 1u; i < n; i++)
-      if (ahead(s[ord[i]], s[ord[b]], id[ord[i]], id[ord[b]])) b = i;
-    /* j < kk <= n and ord[0 .. n-1] is set above (the analyzer loses kk <= n
-       across the loops; the ACSL invariants carry it) */
-    uint32_t t = ord[j];  // NOLINT(clang-analyzer-core.uninitialized.Assign)
-    ord[j] = ord[b];
-    ord[b] = t;
-    pick[j] = ord[j];
-  }
-}
-
 /* s + b for s in [0, 1], |b| <= 2^20 */
 /*@ requires s: \is_finite(s) && 0 <= s <= 1;
     requires b: \is_finite(b) && \abs(b) <= 0x1p20;
     assigns \nothing;
     ensures fin: \is_finite(\result) && \abs(\result) <= 0x1p21;
+    ensures sel: is_sel(\result, s, b);
 */
 static float biased(float s, float b) { return s + b; }
 
@@ -338,81 +290,439 @@ static void group_scores(float *gs, const float *sel, uint32_t n_group, uint32_t
   }
 }
 
-/* The candidates: the experts of the chosen groups, group slot by slot:
-   cand[a G + i] = groups[a] G + i, cs its selection score. */
-/*@ requires dims: 1 <= n_group <= VIK_MOE_GMAX && 2 <= G && n_group * G <= VIK_MOE_EMAX &&
-                   1 <= tg <= n_group;
-    requires valid: \valid_read(sel + (0 .. n_group * G - 1)) && \valid_read(groups + (0 .. tg - 1)) &&
-                    \valid(cand + (0 .. tg * G - 1)) && \valid(cs + (0 .. tg * G - 1));
-    requires sep: \separated(cand + (0 .. tg * G - 1), cs + (0 .. tg * G - 1), sel + (0 .. n_group * G - 1),
-                             groups + (0 .. tg - 1));
-    requires groups: \forall integer a; 0 <= a < tg ==> groups[a] < n_group;
-    requires fin: \forall integer e; 0 <= e < n_group * G ==> \is_finite(sel[e]);
-    assigns cand[0 .. tg * G - 1], cs[0 .. tg * G - 1];
-    ensures range: \forall integer c; 0 <= c < tg * G ==> cand[c] < n_group * G;
-    ensures chosen: \forall integer c; 0 <= c < tg * G ==> in_groups(groups, tg, G, cand[c]);
-    ensures fin: \forall integer c; 0 <= c < tg * G ==> \is_finite(cs[c]);
+/* The selection inside the chosen groups is vik_topk over the candidates,
+   the experts of the chosen groups listed in increasing expert order: ties
+   by position are then ties by expert number, and distinct positions are
+   distinct experts, with no product of a group number and G to reason
+   about (verified/NOTES.md, DeepSeek). */
+
+/* asc = groups[0 .. tg-1] in increasing order (selection sort over a
+   permutation ord, pos its inverse): asc[j] == groups[src[j]] and
+   asc[dst[a]] == groups[a]. ord and pos are local: as outputs they would
+   share WP's integer memory with groups and asc. */
+/*@ requires tg: 1 <= tg <= VIK_MOE_GMAX;
+    requires valid: \valid_read(groups + (0 .. tg - 1)) && \valid(asc + (0 .. tg - 1)) &&
+                    \valid(src + (0 .. tg - 1)) && \valid(dst + (0 .. tg - 1));
+    requires sep: \separated(groups + (0 .. tg - 1), asc + (0 .. tg - 1), src + (0 .. tg - 1), dst + (0 .. tg - 1));
+    requires apart: \forall integer a, b; 0 <= a < b < tg ==> groups[a] != groups[b];
+    requires range: \forall integer a; 0 <= a < tg ==> groups[a] < VIK_MOE_GMAX;
+    assigns asc[0 .. tg - 1], src[0 .. tg - 1], dst[0 .. tg - 1];
+    ensures src: \forall integer j; 0 <= j < tg ==> src[j] < tg && asc[j] == groups[src[j]];
+    ensures dst: \forall integer a; 0 <= a < tg ==> dst[a] < tg && asc[dst[a]] == groups[a];
+    ensures inc: \forall integer a, b; 0 <= a < b < tg ==> asc[a] < asc[b];
 */
-static void candidates(uint32_t *cand, float *cs, const float *sel, const uint32_t *groups,
-                       uint32_t n_group, uint32_t tg, uint32_t G) {
-  uint32_t a, i, o = 0u;
-  (void)n_group;                           /* only the contract uses it */
-  /*@ loop invariant bounds: 0 <= a <= tg && o == a * G;
-      loop invariant range: \forall integer c; 0 <= c < o ==> cand[c] < n_group * G;
-      loop invariant chosen: \forall integer c; 0 <= c < o ==> in_groups(groups, a, G, cand[c]);
-      loop invariant fin: \forall integer c; 0 <= c < o ==> \is_finite(cs[c]);
-      loop assigns a, i, o, cand[0 .. tg * G - 1], cs[0 .. tg * G - 1];
-      loop variant tg - a;
+static void ascend(uint8_t *asc, uint32_t *src, uint32_t *dst, const uint32_t *groups, uint32_t tg) {
+  uint32_t ord[VIK_MOE_GMAX], pos[VIK_MOE_GMAX];
+  uint32_t i, j;
+  /*@ loop invariant bounds: 0 <= i <= tg;
+      loop invariant id: \forall integer p; 0 <= p < i ==> ord[p] == p && pos[p] == p;
+      loop assigns i, ord[0 .. tg - 1], pos[0 .. tg - 1];
+      loop variant tg - i;
   */
-  for (a = 0u; a < tg; a++) {
-    uint32_t base = groups[a] * G;
-    //@ assert base: 0 <= base && base + G <= n_group * G;
-    //@ assert slot: 0 <= a * G && a * G + G <= tg * G;
-    /*@ loop invariant bounds: 0 <= i <= G;
-        loop invariant range: \forall integer c; 0 <= c < o + i ==> cand[c] < n_group * G;
-        loop invariant chosen: \forall integer c; 0 <= c < o + i ==> in_groups(groups, a + 1, G, cand[c]);
-        loop invariant fin: \forall integer c; 0 <= c < o + i ==> \is_finite(cs[c]);
-        loop assigns i, cand[0 .. tg * G - 1], cs[0 .. tg * G - 1];
-        loop variant G - i;
+  for (i = 0u; i < tg; i++) { ord[i] = i; pos[i] = i; }
+  /*@ loop invariant bounds: 0 <= j <= tg;
+      loop invariant range: \forall integer p; 0 <= p < tg ==> ord[p] < tg;
+      loop invariant inv: \forall integer e; 0 <= e < tg ==> pos[e] < tg && ord[pos[e]] == e;
+      loop invariant distinct: \forall integer p, q; 0 <= p < q < tg ==> ord[p] != ord[q];
+      loop invariant ranked: \forall integer a, p; 0 <= a < j && a < p < tg ==> groups[ord[a]] < groups[ord[p]];
+      loop invariant out: \forall integer a; 0 <= a < j ==> asc[a] == groups[ord[a]];
+      loop assigns j, i, ord[0 .. tg - 1], pos[0 .. tg - 1], asc[0 .. tg - 1];
+      loop variant tg - j;
+  */
+  for (j = 0u; j < tg; j++) {
+    uint32_t b = j;
+    /*@ loop invariant bounds: j + 1 <= i <= tg && j <= b < i;
+        loop invariant best: \forall integer q; j <= q < i ==> groups[ord[b]] <= groups[ord[q]];
+        loop assigns i, b;
+        loop variant tg - i;
     */
-    for (i = 0u; i < G; i++) {
-      cand[o + i] = base + i;
-      cs[o + i] = sel[base + i];
+    for (i = j + 1u; i < tg; i++)
+      if (groups[ord[i]] < groups[ord[b]]) b = i;
+    //@ assert sel: \forall integer q; j <= q < tg && q != b ==> groups[ord[b]] < groups[ord[q]];
+    uint32_t t = ord[j];
+    pos[ord[b]] = j;
+    pos[t] = b;
+    ord[j] = ord[b];
+    ord[b] = t;
+    //@ assert top: \forall integer p; j < p < tg ==> groups[ord[j]] < groups[ord[p]];
+    //@ assert keep: \forall integer a, p; 0 <= a < j && a < p < tg ==> groups[ord[a]] < groups[ord[p]];
+    asc[j] = (uint8_t)groups[ord[j]];
+  }
+  /*@ loop invariant bounds: 0 <= i <= tg;
+      loop invariant cp: \forall integer p; 0 <= p < i ==> src[p] == ord[p] && dst[p] == pos[p];
+      loop assigns i, src[0 .. tg - 1], dst[0 .. tg - 1];
+      loop variant tg - i;
+  */
+  for (i = 0u; i < tg; i++) { src[i] = ord[i]; dst[i] = pos[i]; }
+}
+
+/* The candidates: the experts of the groups asc[0 .. tg-1] (increasing), in
+   increasing order, walking the groups g = 0 .. n_group-1 with o = g G and
+   taking g's experts when g is the next of asc. sl[c] is the asc position
+   of candidate c's group (the witness the contract names); group asc[b]
+   fills positions b G .. b G + G - 1. asc is uint8: in WP's byte
+   memory, which the walk's writes leave alone, so its reads need no frame
+   through them. The
+   walk takes every asc[a] (asc increasing, all below n_group), so it lists
+   tg G candidates. */
+/*@ requires dims: 1 <= n_group <= VIK_MOE_GMAX && 2 <= G && n_group * G <= VIK_MOE_EMAX && 1 <= tg <= n_group;
+    requires valid: \valid_read(asc + (0 .. tg - 1)) && \valid(cand + (0 .. tg * G - 1)) &&
+                    \valid(sl + (0 .. tg * G - 1));
+    requires sep: \separated(cand + (0 .. tg * G - 1), asc + (0 .. tg - 1), sl + (0 .. tg * G - 1));
+    requires range: \forall integer a; 0 <= a < tg ==> asc[a] < n_group;
+    requires inc: \forall integer a, b; 0 <= a < b < tg ==> asc[a] < asc[b];
+    assigns cand[0 .. tg * G - 1], sl[0 .. tg * G - 1];
+    ensures range: \forall integer c; 0 <= c < tg * G ==> cand[c] < n_group * G;
+    ensures inc: \forall integer c, d; 0 <= c < d < tg * G ==> cand[c] < cand[d];
+    ensures home: \forall integer c; 0 <= c < tg * G ==>
+                    sl[c] < tg && asc[sl[c]] * G <= cand[c] < asc[sl[c]] * G + G;
+    ensures cover: \forall integer b, p; 0 <= b < tg && b * G <= p < b * G + G ==>
+                     p < tg * G && cand[p] == asc[b] * G + (p - b * G);
+*/
+static void candidates(uint32_t *cand, uint32_t *sl, const uint8_t *asc, uint32_t n_group,
+                       uint32_t tg, uint32_t G) {
+  uint32_t g, r, a = 0u, c = 0u, o = 0u;
+  /*@ loop invariant bounds: 0 <= g <= n_group && 0 <= a <= tg && a <= g;
+      loop invariant o_is: o == g * G;
+      loop invariant c_is: c == a * G;
+      loop invariant next: a < tg ==> g <= asc[a];
+      loop invariant range: \forall integer p; 0 <= p < c ==> cand[p] < o;
+      loop invariant inc: \forall integer p, q; 0 <= p < q < c ==> cand[p] < cand[q];
+      loop invariant home: \forall integer p; 0 <= p < c ==>
+                             sl[p] < a && asc[sl[p]] * G <= cand[p] < asc[sl[p]] * G + G;
+      loop invariant cover: \forall integer b, p; 0 <= b < a && b * G <= p < b * G + G ==>
+                              p < c && cand[p] == asc[b] * G + (p - b * G);
+      loop assigns g, r, a, c, o, cand[0 .. tg * G - 1], sl[0 .. tg * G - 1];
+      loop variant n_group - g;
+  */
+  for (g = 0u; g < n_group; g++) {
+    if (a < tg && asc[a] == g) {
+      //@ ghost uint32_t c0 = c;
+      //@ assert span_c: a * G + G <= tg * G;
+      //@ assert span_o: g * G + G <= n_group * G;
+      //@ assert room: c + G <= tg * G && o + G <= n_group * G;
+      //@ assert here: asc[a] * G == o;
+      /*@ loop invariant bounds: 0 <= r <= G && c == c0 + r;
+          loop invariant range: \forall integer p; 0 <= p < c ==> cand[p] < o + r;
+          loop invariant inc: \forall integer p, q; 0 <= p < q < c ==> cand[p] < cand[q];
+          loop invariant home: \forall integer p; 0 <= p < c0 ==>
+                                 sl[p] < a && asc[sl[p]] * G <= cand[p] < asc[sl[p]] * G + G;
+          loop invariant home_a: \forall integer p; c0 <= p < c ==> sl[p] == a;
+          loop invariant cover: \forall integer b, p; 0 <= b < a && b * G <= p < b * G + G ==>
+                                  p < c0 && cand[p] == asc[b] * G + (p - b * G);
+          loop invariant new: \forall integer p; c0 <= p < c ==> cand[p] == o + (p - c0);
+          loop assigns r, c, cand[0 .. tg * G - 1], sl[0 .. tg * G - 1];
+          loop variant G - r;
+      */
+      for (r = 0u; r < G; r++) {
+        cand[c] = o + r;
+        sl[c] = a;
+        c++;
+      }
+      //@ assert c_next: c == a * G + G;
+      /*@ assert home_n: \forall integer p; 0 <= p < c ==>
+                           sl[p] < a + 1 && asc[sl[p]] * G <= cand[p] < asc[sl[p]] * G + G; */
+      /*@ assert cover_a: \forall integer p; a * G <= p < a * G + G ==> p < c && cand[p] == asc[a] * G + (p - a * G); */
+      /*@ assert cover_n: \forall integer b, p; 0 <= b < a + 1 && b * G <= p < b * G + G ==>
+                            p < c && cand[p] == asc[b] * G + (p - b * G); */
+      //@ assert a_le: a <= 63;
+      a++;
+      //@ assert c_is2: c == a * G;
     }
+    //@ assert a_small: g <= 63;
     o += G;
   }
+  //@ assert all: a == tg;
+  //@ assert c_all: c == tg * G;
+}
+
+/* at[cand[c]] = c: the position of every candidate (cand increasing, so
+   distinct) */
+/*@ requires C: 1 <= C <= E <= VIK_MOE_EMAX;
+    requires valid: \valid(at + (0 .. E - 1)) && \valid_read(cand + (0 .. C - 1));
+    requires sep: \separated(at + (0 .. E - 1), cand + (0 .. C - 1));
+    requires range: \forall integer c; 0 <= c < C ==> cand[c] < E;
+    requires inc: \forall integer c, d; 0 <= c < d < C ==> cand[c] < cand[d];
+    assigns at[0 .. E - 1];
+    ensures at: \forall integer c; 0 <= c < C ==> at[cand[c]] == c;
+*/
+static void invert(uint32_t *at, const uint32_t *cand, uint32_t C, uint32_t E) {
+  (void)E;                                 /* only the contract uses it */
+  /*@ loop invariant bounds: 0 <= c <= C;
+      loop invariant at: \forall integer p; 0 <= p < c ==> at[cand[p]] == p;
+      loop assigns c, at[0 .. E - 1];
+      loop variant C - c;
+  */
+  for (uint32_t c = 0u; c < C; c++) at[cand[c]] = c;
+}
+
+/* Expert numbers stated in the chosen groups (groups[], rank order) instead
+   of asc: contract-only steps (empty bodies; the ensures are the lemmas,
+   the asserts their steps), so that these quantifiers sit in no loop's
+   context and each step has only the facts it needs. */
+/*@ requires dims: 1 <= tg && 2 <= G && C == tg * G;
+    requires src: \forall integer j; 0 <= j < tg ==> src[j] < tg && asc[j] == groups[src[j]];
+    requires home: \forall integer c; 0 <= c < C ==>
+                     sl[c] < tg && asc[sl[c]] * G <= cand[c] < asc[sl[c]] * G + G;
+    assigns \nothing;
+    ensures home: \forall integer c; 0 <= c < C ==> in_groups(groups, tg, G, cand[c]);
+*/
+static void home_groups(const uint32_t *cand, const uint32_t *sl, const uint8_t *asc, const uint32_t *src,
+                        const uint32_t *groups, uint32_t tg, uint32_t G, uint32_t C) {
+  (void)cand; (void)sl; (void)asc; (void)src; (void)groups; (void)tg; (void)G; (void)C;
+  //@ assert h0: \forall integer c; 0 <= c < C ==> sl[c] < tg && src[sl[c]] < tg && asc[sl[c]] == groups[src[sl[c]]];
+  /*@ assert h1: \forall integer c; 0 <= c < C ==> src[sl[c]] < tg &&
+                   groups[src[sl[c]]] * G <= cand[c] < groups[src[sl[c]]] * G + G; */
+}
+
+/*@ requires dims: 1 <= tg && 2 <= G && C == tg * G;
+    requires cover: \forall integer b, p; 0 <= b < tg && b * G <= p < b * G + G ==>
+                      p < C && cand[p] == asc[b] * G + (p - b * G);
+    requires at: \forall integer c; 0 <= c < C ==> at[cand[c]] == c;
+    assigns \nothing;
+    ensures cover: \forall integer b, e; 0 <= b < tg && in_block(asc[b], G, e) ==>
+                     at[e] < C && cand[at[e]] == e;
+*/
+static void cover_asc(const uint32_t *cand, const uint32_t *at, const uint8_t *asc, uint32_t tg, uint32_t G,
+                      uint32_t C) {
+  (void)cand; (void)at; (void)asc; (void)tg; (void)G; (void)C;
+  //@ assert c0: \forall integer b; 0 <= b < tg ==> 0 <= b * G;
+  /* one assert for the chain cand[p] == e, at[cand[p]] == p, at[e] == p:
+     its conclusion holds the ground terms that trigger cover and at */
+  /*@ assert c2: \forall integer b, e; 0 <= b < tg && asc[b] * G <= e < asc[b] * G + G ==>
+                   0 <= b * G + (e - asc[b] * G) < C && cand[b * G + (e - asc[b] * G)] == e &&
+                   at[cand[b * G + (e - asc[b] * G)]] == b * G + (e - asc[b] * G) &&
+                   at[e] == b * G + (e - asc[b] * G); */
+}
+
+/*@ requires dims: 1 <= tg && 2 <= G && C == tg * G;
+    requires dst: \forall integer a; 0 <= a < tg ==> dst[a] < tg && asc[dst[a]] == groups[a];
+    requires cover: \forall integer b, e; 0 <= b < tg && in_block(asc[b], G, e) ==>
+                      at[e] < C && cand[at[e]] == e;
+    assigns \nothing;
+    ensures cover: \forall integer e; in_groups(groups, tg, G, e) ==> at[e] < C && cand[at[e]] == e;
+*/
+static void cover_groups(const uint32_t *cand, const uint32_t *at, const uint8_t *asc, const uint32_t *dst,
+                         const uint32_t *groups, uint32_t tg, uint32_t G, uint32_t C) {
+  (void)cand; (void)at; (void)asc; (void)dst; (void)groups; (void)tg; (void)G; (void)C;
+  /*@ assert c4: \forall integer a, e; 0 <= a < tg && in_block(groups[a], G, e) ==>
+                   dst[a] < tg && in_block(asc[dst[a]], G, e) && at[e] < C && cand[at[e]] == e; */
+}
+
+/* cs[c] = sel[cand[c]] */
+/*@ requires C: 1 <= C <= VIK_MOE_EMAX && E <= VIK_MOE_EMAX;
+    requires valid: \valid(cs + (0 .. C - 1)) && \valid_read(cand + (0 .. C - 1)) && \valid_read(sel + (0 .. E - 1));
+    requires sep: \separated(cs + (0 .. C - 1), cand + (0 .. C - 1), sel + (0 .. E - 1));
+    requires range: \forall integer c; 0 <= c < C ==> cand[c] < E;
+    requires fin: \forall integer e; 0 <= e < E ==> \is_finite(sel[e]);
+    assigns cs[0 .. C - 1];
+    ensures cs: \forall integer c; 0 <= c < C ==> cs[c] == sel[cand[c]] && \is_finite(cs[c]);
+*/
+static void cand_scores(float *cs, const uint32_t *cand, const float *sel, uint32_t C, uint32_t E) {
+  (void)E;                                 /* only the contract uses it */
+  /*@ loop invariant bounds: 0 <= c <= C;
+      loop invariant cs: \forall integer p; 0 <= p < c ==> cs[p] == sel[cand[p]] && \is_finite(cs[p]);
+      loop assigns c, cs[0 .. C - 1];
+      loop variant C - c;
+  */
+  for (uint32_t c = 0u; c < C; c++) cs[c] = sel[cand[c]];
+}
+
+/* vik_topk's "best" with "not picked" as one atom (unpicked, moe.h), so
+   that a caller's goal matches it without a nested quantifier to open */
+/*@ requires k: 1 <= k <= n;
+    requires topk: topk(pick, s, n, k);
+    assigns \nothing;
+    ensures best: \forall integer j, p; 0 <= j < k && 0 <= p < n && unpicked(pick, k, p) ==> before(s, pick[j], p);
+*/
+static void topk_best(const uint32_t *pick, const float *s, uint32_t n, uint32_t k) {
+  (void)pick; (void)s; (void)n; (void)k;
 }
 
 /* idx[j] = cand[pick[j]]: the chosen experts, eligible because every
-   candidate is */
-/*@ requires dims: 1 <= k <= C && C == tg * G && 1 <= tg && 2 <= G && C <= VIK_MOE_EMAX;
+   candidate is; their order and optimality are vik_topk's over cs,
+   translated through cand (increasing, so a tie by position is a tie by
+   expert number) and at (every eligible expert's position). */
+/*@ requires dims: 1 <= k <= C && C <= E && E <= VIK_MOE_EMAX;
     requires valid: \valid(idx + (0 .. k - 1)) && \valid_read(cand + (0 .. C - 1)) &&
-                    \valid_read(pick + (0 .. k - 1)) && \valid_read(groups + (0 .. tg - 1));
-    requires sep: \separated(idx + (0 .. k - 1), cand + (0 .. C - 1), pick + (0 .. k - 1), groups + (0 .. tg - 1));
-    requires pick: \forall integer j; 0 <= j < k ==> pick[j] < C;
-    requires cand: \forall integer c; 0 <= c < C ==> cand[c] < E && in_groups(groups, tg, G, cand[c]);
+                    \valid_read(pick + (0 .. k - 1));
+    requires sep: \separated(idx + (0 .. k - 1), cand + (0 .. C - 1), pick + (0 .. k - 1), groups + (0 .. tg - 1),
+                             at + (0 .. E - 1), cs + (0 .. C - 1), sel + (0 .. E - 1));
+    requires range: \forall integer j; 0 <= j < k ==> pick[j] < C;
+    requires order: \forall integer a, b; 0 <= a < b < k ==> before(cs, pick[a], pick[b]);
+    requires best: \forall integer j, p; 0 <= j < k && 0 <= p < C && unpicked(pick, k, p) ==> before(cs, pick[j], p);
+    requires cs: \forall integer c; 0 <= c < C ==> cs[c] == sel[cand[c]];
+    requires cand: \forall integer c; 0 <= c < C ==> cand[c] < E;
+    requires inc: \forall integer c, d; 0 <= c < d < C ==> cand[c] < cand[d];
+    requires home: \forall integer c; 0 <= c < C ==> in_groups(groups, tg, G, cand[c]);
+    requires cover: \forall integer e; in_groups(groups, tg, G, e) ==> at[e] < C && cand[at[e]] == e;
     assigns idx[0 .. k - 1];
     ensures range: \forall integer j; 0 <= j < k ==> idx[j] < E;
     ensures elig: \forall integer j; 0 <= j < k ==> in_groups(groups, tg, G, idx[j]);
+    ensures order: \forall integer a, b; 0 <= a < b < k ==> before(sel, idx[a], idx[b]);
+    ensures best: \forall integer j, e; 0 <= j < k && 0 <= e < E && in_groups(groups, tg, G, e) &&
+                    unpicked(idx, k, e) ==> before(sel, idx[j], e);
 */
-static void gather(uint32_t *idx, const uint32_t *cand, const uint32_t *pick, const uint32_t *groups,
-                   uint32_t k, uint32_t C, uint32_t tg, uint32_t G, uint32_t E) {
-  (void)groups; (void)C; (void)tg; (void)G; (void)E;   /* only the contract uses them */
+static void gather(uint32_t *idx, const uint32_t *cand, const uint32_t *at, const float *cs, const float *sel,
+                   const uint32_t *pick, const uint32_t *groups, uint32_t k, uint32_t C, uint32_t tg, uint32_t G,
+                   uint32_t E) {
+  (void)at; (void)cs; (void)sel; (void)groups; (void)C; (void)tg; (void)G; (void)E;   /* only the contract uses them */
   /*@ loop invariant bounds: 0 <= j <= k;
-      loop invariant range: \forall integer b; 0 <= b < j ==> idx[b] < E;
-      loop invariant elig: \forall integer b; 0 <= b < j ==> in_groups(groups, tg, G, idx[b]);
+      loop invariant cp: \forall integer b; 0 <= b < j ==> idx[b] == cand[pick[b]];
       loop assigns j, idx[0 .. k - 1];
       loop variant k - j;
   */
   for (uint32_t j = 0u; j < k; j++) idx[j] = cand[pick[j]];
+  //@ assert pk: \forall integer b; 0 <= b < k ==> pick[b] < C && idx[b] == cand[pick[b]];
+  /*@ assert unp: \forall integer e; 0 <= e < E && in_groups(groups, tg, G, e) && unpicked(idx, k, e) ==>
+                    at[e] < C && cand[at[e]] == e && unpicked(pick, k, at[e]); */
+  /*@ assert bq: \forall integer j, e; 0 <= j < k && 0 <= e < E && in_groups(groups, tg, G, e) &&
+                   unpicked(idx, k, e) ==> at[e] < C && cand[at[e]] == e && before(cs, pick[j], at[e]); */
+}
+
+/* before over sel, stated over score and bias: sel[e] is ds_sel(score[e], bias[e]) */
+/*@ requires k: 1 <= k && E <= VIK_MOE_EMAX;
+    requires ds: \forall integer e; 0 <= e < E ==> is_sel(sel[e], score[e], bias[e]);
+    requires range: \forall integer j; 0 <= j < k ==> idx[j] < E;
+    requires order: \forall integer a, b; 0 <= a < b < k ==> before(sel, idx[a], idx[b]);
+    requires best: \forall integer j, e; 0 <= j < k && 0 <= e < E && in_groups(groups, tg, G, e) &&
+                     unpicked(idx, k, e) ==> sel[idx[j]] > sel[e] || (sel[idx[j]] == sel[e] && idx[j] < e);
+    assigns \nothing;
+    ensures order: \forall integer a, b; 0 <= a < b < k ==> ds_before(score, bias, idx[a], idx[b]);
+    ensures best: \forall integer j, e; 0 <= j < k && 0 <= e < E && in_groups(groups, tg, G, e) &&
+                    unpicked(idx, k, e) ==> ds_before(score, bias, idx[j], e);
+    ensures distinct: \forall integer a, b; 0 <= a < b < k ==> idx[a] != idx[b];
+*/
+static void to_ds(const uint32_t *idx, const float *sel, const float *score, const float *bias,
+                  const uint32_t *groups, uint32_t k, uint32_t tg, uint32_t G, uint32_t E) {
+  (void)idx; (void)sel; (void)score; (void)bias; (void)groups; (void)k; (void)tg; (void)G; (void)E;
+}
+
+/* The topk_group best groups by group score (groups[], rank order: vik_topk
+   over the group scores, so ties go to the lower group) and the same groups
+   in increasing order (asc; src and dst relate the positions) */
+/*@ requires dims: 1 <= n_group <= VIK_MOE_GMAX && 2 <= G && n_group * G <= VIK_MOE_EMAX && 1 <= tg <= n_group;
+    requires valid: \valid_read(sel + (0 .. n_group * G - 1)) && \valid(groups + (0 .. tg - 1)) &&
+                    \valid(asc + (0 .. tg - 1)) && \valid(src + (0 .. tg - 1)) && \valid(dst + (0 .. tg - 1));
+    requires sep: \separated(sel + (0 .. n_group * G - 1), groups + (0 .. tg - 1), asc + (0 .. tg - 1),
+                             src + (0 .. tg - 1), dst + (0 .. tg - 1));
+    requires fin: \forall integer e; 0 <= e < n_group * G ==> \is_finite(sel[e]) && \abs(sel[e]) <= 0x1p21;
+    assigns groups[0 .. tg - 1], asc[0 .. tg - 1], src[0 .. tg - 1], dst[0 .. tg - 1];
+    ensures groups: \forall integer a; 0 <= a < tg ==> groups[a] < n_group;
+    ensures src: \forall integer j; 0 <= j < tg ==> src[j] < tg && asc[j] == groups[src[j]];
+    ensures dst: \forall integer a; 0 <= a < tg ==> dst[a] < tg && asc[dst[a]] == groups[a];
+    ensures inc: \forall integer a, b; 0 <= a < b < tg ==> asc[a] < asc[b];
+    ensures asc: \forall integer a; 0 <= a < tg ==> asc[a] < n_group;
+*/
+static void choose_groups(uint32_t *groups, uint8_t *asc, uint32_t *src, uint32_t *dst, const float *sel,
+                          uint32_t n_group, uint32_t tg, uint32_t G) {
+  float gs[VIK_MOE_GMAX];
+  group_scores(gs, sel, n_group, G);
+  vik_topk(groups, gs, n_group, tg);
+  //@ assert apart: \forall integer a, b; 0 <= a < b < tg ==> groups[a] != groups[b];
+  ascend(asc, src, dst, groups, tg);
+  //@ assert asc: \forall integer j; 0 <= j < tg ==> src[j] < tg && groups[src[j]] < n_group;
+}
+
+/* The k best experts by sel among the experts of the groups groups[0 ..
+   tg-1]: vik_topk over the candidates (cand: those experts in increasing
+   order), translated back to expert numbers */
+/*@ requires dims: 1 <= n_group <= VIK_MOE_GMAX && 2 <= G && n_group * G == E && E <= VIK_MOE_EMAX &&
+                   1 <= tg <= n_group && 1 <= k <= tg * G && k <= VIK_MOE_KMAX;
+    requires valid: \valid_read(sel + (0 .. E - 1)) && \valid_read(groups + (0 .. tg - 1)) &&
+                    \valid_read(asc + (0 .. tg - 1)) && \valid_read(src + (0 .. tg - 1)) &&
+                    \valid_read(dst + (0 .. tg - 1)) && \valid(idx + (0 .. k - 1));
+    requires sep: \separated(idx + (0 .. k - 1), sel + (0 .. E - 1), groups + (0 .. tg - 1), asc + (0 .. tg - 1),
+                             src + (0 .. tg - 1), dst + (0 .. tg - 1));
+    requires fin: \forall integer e; 0 <= e < E ==> \is_finite(sel[e]);
+    requires src: \forall integer j; 0 <= j < tg ==> src[j] < tg && asc[j] == groups[src[j]];
+    requires dst: \forall integer a; 0 <= a < tg ==> dst[a] < tg && asc[dst[a]] == groups[a];
+    requires inc: \forall integer a, b; 0 <= a < b < tg ==> asc[a] < asc[b];
+    requires asc: \forall integer a; 0 <= a < tg ==> asc[a] < n_group;
+    assigns idx[0 .. k - 1];
+    ensures range: \forall integer j; 0 <= j < k ==> idx[j] < E;
+    ensures elig: \forall integer j; 0 <= j < k ==> in_groups(groups, tg, G, idx[j]);
+    ensures order: \forall integer a, b; 0 <= a < b < k ==> before(sel, idx[a], idx[b]);
+    ensures best: \forall integer j, e; 0 <= j < k && 0 <= e < E && in_groups(groups, tg, G, e) &&
+                    unpicked(idx, k, e) ==> before(sel, idx[j], e);
+*/
+static void pick_experts(uint32_t *idx, const float *sel, const uint32_t *groups, const uint8_t *asc,
+                         const uint32_t *src, const uint32_t *dst, uint32_t E, uint32_t k, uint32_t n_group,
+                         uint32_t tg, uint32_t G) {
+  float cs[VIK_MOE_EMAX];
+  uint32_t cand[VIK_MOE_EMAX], sl[VIK_MOE_EMAX], at[VIK_MOE_EMAX], pick[VIK_MOE_KMAX];
+  uint32_t C = tg * G;
+  //@ assert C: C == tg * G && k <= C <= E;
+  candidates(cand, sl, asc, n_group, tg, G);
+  invert(at, cand, C, E);
+  home_groups(cand, sl, asc, src, groups, tg, G, C);
+  cover_asc(cand, at, asc, tg, G, C);
+  cover_groups(cand, at, asc, dst, groups, tg, G, C);
+  cand_scores(cs, cand, sel, C, E);
+  vik_topk(pick, cs, C, k);
+  topk_best(pick, cs, C, k);
+  gather(idx, cand, at, cs, sel, pick, groups, k, C, tg, G, E);
+}
+
+/* sel[e] = score[e] + bias[e], the selection scores */
+/*@ requires E: 1 <= E <= VIK_MOE_EMAX;
+    requires valid: \valid(sel + (0 .. E - 1)) && \valid_read(score + (0 .. E - 1)) && \valid_read(bias + (0 .. E - 1));
+    requires sep: \separated(sel + (0 .. E - 1), score + (0 .. E - 1), bias + (0 .. E - 1));
+    requires score: \forall integer e; 0 <= e < E ==> \is_finite(score[e]) && 0 <= score[e] <= 1;
+    requires bias: \forall integer e; 0 <= e < E ==> \is_finite(bias[e]) && \abs(bias[e]) <= 0x1p20;
+    assigns sel[0 .. E - 1];
+    ensures fin: \forall integer e; 0 <= e < E ==> \is_finite(sel[e]) && \abs(sel[e]) <= 0x1p21;
+    ensures ds: \forall integer e; 0 <= e < E ==> is_sel(sel[e], score[e], bias[e]);
+*/
+static void sel_scores(float *sel, const float *score, const float *bias, uint32_t E) {
+  /*@ loop invariant bounds: 0 <= i <= E;
+      loop invariant fin: \forall integer e; 0 <= e < i ==> \is_finite(sel[e]) && \abs(sel[e]) <= 0x1p21;
+      loop invariant ds: \forall integer e; 0 <= e < i ==> is_sel(sel[e], score[e], bias[e]);
+      loop assigns i, sel[0 .. E - 1];
+      loop variant E - i;
+  */
+  for (uint32_t i = 0u; i < E; i++) sel[i] = biased(score[i], bias[i]);
+}
+
+/* w[j] = score[idx[j]] / their sum (in rank order), times rsf; 0 if the sum
+   is below 2^-100 (every chosen sigmoid vanishing). A function of its own,
+   so that the router's facts over score and sel cross the writes of w as
+   one call (its assigns clause) instead of through the loops. */
+/*@ requires k: 1 <= k <= VIK_MOE_KMAX && E <= VIK_MOE_EMAX;
+    requires rsf: \is_finite(rsf) && 0 < rsf <= 1024;
+    requires valid: \valid(w + (0 .. k - 1)) && \valid_read(score + (0 .. E - 1)) && \valid_read(idx + (0 .. k - 1));
+    requires sep: \separated(w + (0 .. k - 1), score + (0 .. E - 1), idx + (0 .. k - 1));
+    requires range: \forall integer j; 0 <= j < k ==> idx[j] < E;
+    requires score: \forall integer e; 0 <= e < E ==> \is_finite(score[e]) && 0 <= score[e] <= 1;
+    assigns w[0 .. k - 1];
+    ensures weights: \forall integer j; 0 <= j < k ==> \is_finite(w[j]) && 0 <= w[j] <= rsf;
+*/
+static void ds_weights(float *w, const float *score, const uint32_t *idx, uint32_t k, uint32_t E, float rsf) {
+  float S = 0.0f;
+  uint32_t j;
+  (void)E;                                 /* only the contract uses it */
+  /*@ loop invariant bounds: 0 <= j <= k;
+      loop invariant sum: \is_finite(S) && 0 <= S <= j * (1 + 0x1p-18);
+      loop assigns j, S;
+      loop variant k - j;
+  */
+  for (j = 0u; j < k; j++) S = acc_add(S, score[idx[j]]);
+  int pos = at_least(S);                   /* false only if every chosen sigmoid is below 2^-100 */
+  /*@ loop invariant bounds: 0 <= j <= k;
+      loop invariant wts: \forall integer b; 0 <= b < j ==> \is_finite(w[b]) && 0 <= w[b] <= rsf;
+      loop assigns j, w[0 .. k - 1];
+      loop variant k - j;
+  */
+  for (j = 0u; j < k; j++) w[j] = pos ? scaled_w(share(score[idx[j]], S), rsf) : 0.0f;
 }
 
 int vik_route_deepseek(uint32_t *idx, float *w, float *score, uint32_t *groups, const float *logits,
                        const float *bias, uint32_t E, uint32_t k, uint32_t n_group, uint32_t topk_group,
                        float rsf) {
-  float sel[VIK_MOE_EMAX], gs[VIK_MOE_GMAX], cs[VIK_MOE_EMAX];
-  uint32_t cand[VIK_MOE_EMAX], pick[VIK_MOE_KMAX];
-  uint32_t i, j, G, C;
+  float sel[VIK_MOE_EMAX];
+  uint32_t src[VIK_MOE_GMAX], dst[VIK_MOE_GMAX];
+  uint8_t asc[VIK_MOE_GMAX];
+  uint32_t i, G;
   if (!ds_dims_ok(E, k, n_group, topk_group) || !ds_inputs_ok(logits, bias, E)) {
     reject(idx, w, k);
     return VIK_EDOMAIN;
@@ -422,38 +732,15 @@ int vik_route_deepseek(uint32_t *idx, float *w, float *score, uint32_t *groups, 
   //@ assert in: ds_in{Pre}(logits, bias, E);
   /*@ loop invariant bounds: 0 <= i <= E;
       loop invariant sc: \forall integer e; 0 <= e < i ==> \is_finite(score[e]) && 0 <= score[e] <= 1;
-      loop invariant sl: \forall integer e; 0 <= e < i ==> \is_finite(sel[e]) && \abs(sel[e]) <= 0x1p21;
-      loop assigns i, score[0 .. E - 1], sel[0 .. E - 1];
+      loop assigns i, score[0 .. E - 1];
       loop variant E - i;
   */
-  for (i = 0u; i < E; i++) {
-    score[i] = vik_sigmoid(logits[i]);
-    sel[i] = biased(score[i], bias[i]);
-  }
-  group_scores(gs, sel, n_group, G);
-  /* the topk_group best groups; group numbers are positions in gs, so ties
-     go to the lower group */
-  vik_topk(groups, gs, n_group, topk_group);
-  C = topk_group * G;
-  //@ assert C: k <= C <= E;
-  candidates(cand, cs, sel, groups, n_group, topk_group, G);
-  rank_top(pick, cs, cand, C, k);
-  /* weights first, the expert numbers last: the eligibility facts then
-     hold in the final memory state and need no frame through later writes */
-  float S = 0.0f;
-  /*@ loop invariant bounds: 0 <= j <= k;
-      loop invariant sum: \is_finite(S) && 0 <= S <= j * (1 + 0x1p-18);
-      loop assigns j, S;
-      loop variant k - j;
-  */
-  for (j = 0u; j < k; j++) S = acc_add(S, score[cand[pick[j]]]);
-  int pos = at_least(S);                   /* false only if every chosen sigmoid is below 2^-100 */
-  /*@ loop invariant bounds: 0 <= j <= k;
-      loop invariant wts: \forall integer b; 0 <= b < j ==> \is_finite(w[b]) && 0 <= w[b] <= rsf;
-      loop assigns j, w[0 .. k - 1];
-      loop variant k - j;
-  */
-  for (j = 0u; j < k; j++) w[j] = pos ? scaled_w(share(score[cand[pick[j]]], S), rsf) : 0.0f;
-  gather(idx, cand, pick, groups, k, C, topk_group, G, E);
+  for (i = 0u; i < E; i++) score[i] = vik_sigmoid(logits[i]);
+  sel_scores(sel, score, bias, E);
+  choose_groups(groups, asc, src, dst, sel, n_group, topk_group, G);
+  pick_experts(idx, sel, groups, asc, src, dst, E, k, n_group, topk_group, G);
+  ds_weights(w, score, idx, k, E, rsf);
+  /* last, so that its facts over score hold in the final state */
+  to_ds(idx, sel, score, bias, groups, k, topk_group, G, E);
   return VIK_OK;
 }

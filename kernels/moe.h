@@ -8,6 +8,7 @@
 #define VIK_MOE_H
 #include <stdint.h>
 #include "nn.h"
+#include "float_logic.h"
 
 #define VIK_MOE_EMAX 512u   /* most experts a router takes */
 #define VIK_MOE_KMAX 32u    /* most experts per token */
@@ -16,6 +17,8 @@
     // the same order on entries a, b of s whose expert numbers are id[a], id[b]
     predicate before_id{L}(float *s, uint32_t *id, integer a, integer b) =
       s[a] > s[b] || (s[a] == s[b] && id[a] < id[b]);
+    // no entry of pick[0 .. k-1] is p
+    predicate unpicked{L}(uint32_t *pick, integer k, integer p) = \forall integer a; 0 <= a < k ==> pick[a] != p;
     predicate fin_row{L}(float *s, integer n) = \forall integer i; 0 <= i < n ==> \is_finite(s[i]);
     predicate topk{L}(uint32_t *idx, float *s, integer E, integer k) =
       (\forall integer j; 0 <= j < k ==> idx[j] < E) &&
@@ -89,28 +92,36 @@ int vik_route_softmax_topk(uint32_t *idx, float *w, float *score, const float *l
 int vik_route_topk_softmax(uint32_t *idx, float *w, const float *logits, uint32_t E, uint32_t k);
 
 /* DeepSeek-V3: score[i] = sigmoid(logits[i]) (written for the caller), the
-   selection score sel[i] = score[i] + bias[i]; the E experts form n_group
-   groups of G = E / n_group consecutive experts; a group's score is the sum
-   of its two best sel (vik_topk); the topk_group best groups are chosen
-   (vik_topk, ties to the lower group) and written to groups[]; then the k
-   best sel among the experts of the chosen groups only (experts of other
-   groups can never be chosen, whatever their scores); w[j] =
-   score[idx[j]] / sum of the chosen score, times rsf (the routed scaling
-   factor). Logits finite with |x| <= VIK_LOGIT_MAX and bias finite with
-   |b| <= 2^20; otherwise, or for group sizes outside the limits below,
+   selection score sel[i] = score[i] + bias[i] (ds_sel: the float sum); the
+   E experts form n_group groups of G = E / n_group consecutive experts; a
+   group's score is the sum of its two best sel (vik_topk); the topk_group
+   best groups are chosen (vik_topk, ties to the lower group) and written to
+   groups[]; then the k best sel among the experts of the chosen groups only
+   (experts of other groups can never be chosen, whatever their scores);
+   w[j] = score[idx[j]] / sum of the chosen score, times rsf (the routed
+   scaling factor). Logits finite with |x| <= VIK_LOGIT_MAX and bias finite
+   with |b| <= 2^20; otherwise, or for group sizes outside the limits below,
    VIK_EDOMAIN with idx[j] = j, w[j] = 0.
-   Not yet in the contract (tested against a brute-force oracle of the whole
-   rule, tests/oracle_moe.h): the indices are pairwise distinct and are the
-   k best inside the chosen groups. The proved selection over the candidates
-   (rank_top) states its order as "no later entry strictly before", which
-   needs no distinct ids; distinctness of the candidates (distinct groups
-   times G plus the offset) is the nonlinear fact not yet proved. */
+   Selection, in the contract: every chosen expert lies in a chosen group
+   (eligible); the chosen are in rank order by sel, ties to the lower expert
+   (order, so pairwise distinct); every eligible expert left out ranks after
+   every chosen one (best). */
 #define VIK_MOE_GMAX 64u    /* most groups */
 /*@ predicate ds_in{L}(float *logits, float *bias, integer E) =
       \forall integer i; 0 <= i < E ==> logit_fin(logits[i]) && \is_finite(bias[i]) && \abs(bias[i]) <= 0x1p20;
     // expert e lies in one of the groups groups[0 .. tg-1] of G experts each
+    // expert e lies in group g of G experts
+    predicate in_block(integer g, integer G, integer e) = g * G <= e < g * G + G;
     predicate in_groups{L}(uint32_t *groups, integer tg, integer G, integer e) =
-      \exists integer a; 0 <= a < tg && groups[a] * G <= e < groups[a] * G + G;
+      \exists integer a; 0 <= a < tg && in_block(groups[a], G, e);
+    // the selection score of an expert: score + bias, the C float sum
+    logic float ds_sel(float s, float b) = f32_add(s, b);
+    // v is that selection score (one atom, so facts cross loops unopened)
+    predicate is_sel(float v, float s, float b) = v == ds_sel(s, b);
+    // expert a ranks before expert b by selection score, ties to the lower index
+    predicate ds_before{L}(float *score, float *bias, integer a, integer b) =
+      ds_sel(score[a], bias[a]) > ds_sel(score[b], bias[b]) ||
+      (ds_sel(score[a], bias[a]) == ds_sel(score[b], bias[b]) && a < b);
     predicate ds_dims(integer E, integer k, integer n_group, integer topk_group) =
       1 <= n_group <= VIK_MOE_GMAX && E % n_group == 0 && E / n_group >= 2 &&
       1 <= topk_group <= n_group && k <= topk_group * (E / n_group);
@@ -131,6 +142,12 @@ int vik_route_topk_softmax(uint32_t *idx, float *w, const float *logits, uint32_
     ensures range: \forall integer j; 0 <= j < k ==> idx[j] < E;
     ensures eligible: \result == VIK_OK ==> \forall integer j; 0 <= j < k ==>
                         in_groups(groups, topk_group, E / n_group, idx[j]);
+    ensures order: \result == VIK_OK ==> \forall integer a, b; 0 <= a < b < k ==>
+                     ds_before(score, bias, idx[a], idx[b]);
+    ensures distinct: \result == VIK_OK ==> \forall integer a, b; 0 <= a < b < k ==> idx[a] != idx[b];
+    ensures best: \result == VIK_OK ==> \forall integer j, e; 0 <= j < k && 0 <= e < E &&
+                    in_groups(groups, topk_group, E / n_group, e) && unpicked(idx, k, e) ==>
+                    ds_before(score, bias, idx[j], e);
     ensures error: \result == VIK_EDOMAIN ==> \forall integer j; 0 <= j < k ==> idx[j] == j && w[j] == 0;
 */
 int vik_route_deepseek(uint32_t *idx, float *w, float *score, uint32_t *groups, const float *logits,

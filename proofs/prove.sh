@@ -188,6 +188,12 @@ NNH=rope_halves,rope_pairs
 Q8H=vik_matmul_nvfp4_q8
 NVH=vik_f32_div_bits
 MOEH=group_scores,candidates
+# DeepSeek's selection (2026-12-06): measured with both provers only, so
+# both run on them until CVC5 alone is measured function by function; the
+# router has a run of its own so the two workers share them
+MOEH=$MOEH,ascend,invert,home_groups,cover_asc,cover_groups,cand_scores,topk_best,gather,to_ds
+MOEH=$MOEH,choose_groups,pick_experts,sel_scores,ds_weights
+MOED=vik_route_deepseek
 FFNC=vik_moe_combine
 FFNH=vik_moe_group,vik_check_f32
 MODELH=times
@@ -218,8 +224,9 @@ BOTH=1 wp_run ffnh.log kernels/ffn.c -wp-fct $FFNH $NOLEM $ZC -wp-timeout 150
 # the loader's config.json reader: integers, but its two numbers (Gappa)
 wp_run config.log kernels/config.c -wp-skip-fct $CFGF $NOLEM $ZC -wp-timeout 40
 # moe.c: some goals take 15-25 s alone (vik_topk's order)
-wp_run moe.log kernels/moe.c -wp-skip-fct $MOESPLIT,$MOEF,$MOEH $NOLEM $ZC -wp-timeout 90
+wp_run moe.log kernels/moe.c -wp-skip-fct $MOESPLIT,$MOEF,$MOEH,$MOED $NOLEM $ZC -wp-timeout 90
 BOTH=1 wp_run moeh.log kernels/moe.c -wp-fct $MOEH $NOLEM $ZC -wp-timeout 90
+BOTH=1 wp_run moed.log kernels/moe.c -wp-fct $MOED $NOLEM $ZC -wp-timeout 90
 wp_run ffn.log kernels/ffn.c -wp-skip-fct $FFNF,$FFNC,$FFNH $NOLEM $ZC -wp-timeout 90
 wp_run linear.log kernels/linear.c -wp-skip-fct $LINF,$LINSPLIT,$DOTOPQ,$LINH,$LINA $NOLEM $ZC -wp-timeout 90
 # the model loader's parsers of untrusted bytes: integers and indices

@@ -7,5 +7,13 @@
       // keeps WP's simplifier from rewriting round(e) - e, which Gappa bounds
       logic real rsub(real x, real y);
     }
+    axiomatic F32Add {
+      // C's float a + b, IEEE binary32 rounded to nearest even: a declaration
+      // with no axiom, bound by proofs/wp/rsub.driver to Cfloat's add_f32,
+      // the very function WP gives a C float addition; so a contract can name
+      // the value the code computes (moe.h's ds_sel) without restating IEEE
+      // rounding in ACSL
+      logic float f32_add(float a, float b);
+    }
 */
 #endif
