@@ -14,9 +14,6 @@
 #define VIK_MOE_KMAX 32u    /* most experts per token */
 
 /*@ predicate before{L}(float *s, integer a, integer b) = s[a] > s[b] || (s[a] == s[b] && a < b);
-    // the same order on entries a, b of s whose expert numbers are id[a], id[b]
-    predicate before_id{L}(float *s, uint32_t *id, integer a, integer b) =
-      s[a] > s[b] || (s[a] == s[b] && id[a] < id[b]);
     // no entry of pick[0 .. k-1] is p
     predicate unpicked{L}(uint32_t *pick, integer k, integer p) = \forall integer a; 0 <= a < k ==> pick[a] != p;
     predicate fin_row{L}(float *s, integer n) = \forall integer i; 0 <= i < n ==> \is_finite(s[i]);
