@@ -12,7 +12,10 @@
       // with no axiom, bound by proofs/wp/rsub.driver to Cfloat's add_f32,
       // the very function WP gives a C float addition; so a contract can name
       // the value the code computes (moe.h's ds_sel) without restating IEEE
-      // rounding in ACSL
+      // rounding in ACSL. The block holds no axiom (ACSL requires a body-less
+      // logic function to sit in an axiomatic): it assumes nothing, so it
+      // cannot make the logic inconsistent; the driver's binding is its only
+      // meaning, and that is WP's model of C's float +
       logic float f32_add(float a, float b);
     }
 */
