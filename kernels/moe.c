@@ -87,28 +87,56 @@ static void reject(uint32_t *idx, float *w, uint32_t k) {
   for (uint32_t j = 0u; j < k; j++) { idx[j] = j; w[j] = 0.0f; }
 }
 
+/*@ // x is p / S as share computes it: S x within u p of p, plus 2^-144 (a
+    // subnormal quotient's rounding, times S <= 64), or x is 1 (the clamp)
+    predicate near_share(real x, real p, real S) =
+      S * x <= (1 + 0x1p-24) * p + 0x1p-144 &&
+      (x == 1 || S * x >= (1 - 0x1p-24) * p - 0x1p-144);
+*/
+
 /* p / S clamped to [0, 1]: p <= S in exact arithmetic, so the clamp binds
-   only within rounding; S >= 2^-100 keeps the quotient finite */
+   only within rounding; S >= 2^-100 keeps the quotient finite. Its error:
+   the division's, u = 2^-24 relative plus 2^-150 (a subnormal quotient);
+   the clamp only lowers it, to 1. */
 /*@ requires p: \is_finite(p) && 0 <= p <= 1;
     requires S: \is_finite(S) && 0x1p-100 <= S <= 64;
     assigns \nothing;
     ensures range: \is_finite(\result) && 0 <= \result <= 1;
+    ensures hi: \result <= p / S + 0x1p-24 * (p / S) + 0x1p-150;
+    ensures lo: \result == 1 || \result >= p / S - 0x1p-24 * (p / S) - 0x1p-150;
+    ensures near: near_share(\result, p, S);
 */
 static float share(float p, float S) {
   float q = p / S;
   //@ assert q: \is_finite(q) && 0 <= q <= 0x1p100;
-  return q > 1.0f ? 1.0f : q;
+  //@ assert err: \abs(rsub(q, p / S)) <= 0x1p-24 * (p / S) + 0x1p-150;
+  /* times S (the weights' sum needs no division): signs first */
+  //@ assert d: S * (p / S) == p;
+  //@ assert e1: 0 <= 0x1p-24 * (p / S) + 0x1p-150 - (q - p / S);
+  //@ assert e2: 0 <= 0x1p-24 * (p / S) + 0x1p-150 + (q - p / S);
+  //@ assert s1: 0 <= S * (0x1p-24 * (p / S) + 0x1p-150 - (q - p / S));
+  //@ assert s2: 0 <= S * (0x1p-24 * (p / S) + 0x1p-150 + (q - p / S));
+  //@ assert shi: S * q <= (1 + 0x1p-24) * p + 0x1p-144;
+  //@ assert slo: S * q >= (1 - 0x1p-24) * p - 0x1p-144;
+  if (q > 1.0f) {
+    //@ assert big: S * (q - 1) > 0;
+    return 1.0f;                           /* and then S < S q <= (1 + u) p + 2^-144 */
+  }
+  return q;
 }
 
-/* S + p for S <= 33 and p in [0, 1]: rounds by at most 2^-18 */
+/* S + p for S <= 33 and p in [0, 1]: rounds by at most 2^-18, and by u =
+   2^-24 relative plus 2^-150 (exact, in truth, where the sum is subnormal) */
 /*@ requires S: \is_finite(S) && 0 <= S <= 33;
     requires p: \is_finite(p) && 0 <= p <= 1;
     assigns \nothing;
     ensures fin: \is_finite(\result) && 0 <= \result <= S + p + 0x1p-18;
+    ensures rel: \abs(\result - (S + p)) <= 0x1p-24 * (S + p) + 0x1p-150;
 */
 static float acc_add(float S, float p) {
   float r = S + p;
   //@ assert err: \abs(rsub(r, S + p)) <= 0x1p-18;
+  //@ assert rel: \abs(rsub(r, S + p)) <= 0x1p-24 * (S + p) + 0x1p-150;
   return r;
 }
 
@@ -119,13 +147,213 @@ static float acc_add(float S, float p) {
 */
 static int at_least(float S) { return S >= 0x1p-100f; }
 
-/* w[j] = s[idx[j]], divided by their sum (taken in rank order) when renorm:
-   the weights of vik_route_softmax_topk, in a function of their own so that
-   the router's topk(idx, s) crosses the writes of w as one call (its
-   assigns clause) instead of through the loops (verified/NOTES.md). The
-   sum is at least the largest chosen probability; a row of -inf only has
-   S = 0 and gets w = 0 (the guard S >= 2^-100 also keeps the division
-   finite for the proof). */
+/* The sum's definition, one step at a time: ghost lemmas (no code), proved
+   from the definition in a run of their own and the only facts on wsum that
+   the runs with it opaque (spec/wsum_logic.h) have. */
+/*@ ghost
+  /@ assigns \nothing;
+     ensures zero: wsum(w, 0) == 0;
+  @/
+  static void wsum_zero(const float *w) { }
+*/
+/*@ ghost
+  /@ requires n: 0 <= n && n1 == n + 1;
+     assigns \nothing;
+     ensures next: wsum(w, n1) == wsum(w, n) + w[n];
+     ensures next1: wsum(w, n + 1) == wsum(w, n) + w[n];
+  @/
+  static void wsum_next(const float *w, uint32_t n, uint32_t n1) { }
+*/
+
+/* One more term in the sum's error bound (normalize's sum loop): the
+   partial sums' rounding is relative to their size, which is at most (1 +
+   32 V) times the exact partial sum. Ghost, a lemma. */
+/*@ ghost
+  /@ requires j: 0 <= j < VIK_MOE_KMAX && j1 == j + 1;
+     requires p: \is_finite(w[j]) && 0 <= w[j] <= 1;
+     requires pos: 0 <= wsum(w, j);
+     requires next: wsum(w, j + 1) == wsum(w, j) + w[j] && wsum(w, j1) == wsum(w, j + 1);
+     requires S: \is_finite(S) && 0 <= S;
+     requires err: \abs(S - wsum(w, j)) <= VIK_WV * j * wsum(w, j) + j * 0x1p-145;
+     requires add: \abs(S1 - (S + w[j])) <= 0x1p-24 * (S + w[j]) + 0x1p-150;
+     assigns \nothing;
+     ensures err: \abs(S1 - wsum(w, j1)) <= VIK_WV * j1 * wsum(w, j1) + j1 * 0x1p-145;
+  @/
+  static void sum_step(const float *w, uint32_t j, uint32_t j1, float S, float S1) {
+    /@ assert m32: (32 - j) * wsum(w, j) >= 0; @/
+    /@ assert Sb: S <= (1 + 32 * VIK_WV) * wsum(w, j) + 0x1p-140; @/
+    /@ assert US: 0x1p-24 * (S + w[j]) <= VIK_WV * wsum(w, j) + 0x1p-24 * w[j] + 0x1p-160; @/
+    /@ assert sg: j * w[j] >= 0; @/
+    /@ assert d: j * wsum(w, j + 1) == j * wsum(w, j) + j * w[j]; @/
+    /@ assert mono: VIK_WV * j * wsum(w, j) <= VIK_WV * j * wsum(w, j + 1); @/
+    /@ assert e1: \abs(S1 - wsum(w, j + 1)) <= VIK_WV * j * wsum(w, j + 1) + VIK_WV * wsum(w, j + 1) + j * 0x1p-145 + 0x1p-145; @/
+  }
+*/
+
+/* The sum's error, at its end, as the bounds on the weights' sum need it
+   (linear in S and the exact sum P: 32 V is a constant). Ghost, a lemma. */
+/*@ ghost
+  /@ requires k: 1 <= k <= VIK_MOE_KMAX;
+     requires pos: 0 <= wsum(w, k);
+     requires S: \is_finite(S) && 0 <= S;
+     requires err: \abs(S - wsum(w, k)) <= VIK_WV * k * wsum(w, k) + k * 0x1p-145;
+     assigns \nothing;
+     ensures hi: S >= 0x1p-100 ==> (1 + 0x1p-24) * wsum(w, k) + 0x1p-139 <= S * (1 + VIK_WSUM_EB);
+     ensures lo: S >= 0x1p-100 ==> (1 - 0x1p-24) * wsum(w, k) - 0x1p-139 >= S * (1 - VIK_WSUM_EB);
+     ensures tiny: S < 0x1p-100 ==> wsum(w, k) < 0x1p-99;
+  @/
+  static void sum_end(const float *w, uint32_t k, float S) {
+    /@ assert m32: (32 - k) * wsum(w, k) >= 0; @/
+    /@ assert P: \abs(S - wsum(w, k)) <= 32 * VIK_WV * wsum(w, k) + 0x1p-140; @/
+  }
+*/
+
+/*@ // S (a + x) = S a + S x for a = wsum(w, m), x = w[m]: an atom, so that
+    // a loop carries it for every m by congruence (with the product inside,
+    // the provers did not match the new m's instance)
+    predicate dist_at{L}(float *w, integer m, real S) = S * wsum(w, m + 1) == S * wsum(w, m) + S * w[m];
+*/
+
+/* S (a + x) = S a + S x for a = wsum(w, n), x = w[n]. Ghost, a lemma. */
+/*@ ghost
+  /@ requires n: n1 == n + 1;
+     requires next: wsum(w, n1) == wsum(w, n) + w[n];
+     assigns \nothing;
+     ensures dist: S * wsum(w, n1) == S * wsum(w, n) + S * w[n];
+     ensures dist1: S * wsum(w, n + 1) == S * wsum(w, n) + S * w[n];
+     ensures at: dist_at(w, n, S);
+  @/
+  static void dist(const float *w, uint32_t n, uint32_t n1, float S) { }
+*/
+
+/* From S T <= S (1 + B) and S T >= S (1 - B) (or T >= 1), S > 0, to |T - 1|
+   <= B, for T = wsum(w, k). Ghost, a lemma. */
+/*@ ghost
+  /@ requires S: 0x1p-100 <= S;
+     requires up: S * wsum(w, k) <= S * (1 + VIK_WSUM_EB);
+     requires lo: wsum(w, k) >= 1 || S * wsum(w, k) >= S * (1 - VIK_WSUM_EB);
+     assigns \nothing;
+     ensures sum: \abs(wsum(w, k) - 1) <= VIK_WSUM_EB;
+  @/
+  static void div_out(const float *w, uint32_t k, float S) {
+    /@ assert hi: wsum(w, k) > 1 + VIK_WSUM_EB ==> S * (wsum(w, k) - 1 - VIK_WSUM_EB) > 0; @/
+    /@ assert lo: wsum(w, k) < 1 - VIK_WSUM_EB ==> S * (1 - VIK_WSUM_EB - wsum(w, k)) > 0; @/
+  }
+*/
+
+/* w[j] = w[j] / S (share) for every j < k, and what the quotients' errors
+   make of the sum: S times the new sum is within u of the old sum, plus
+   2^-144 a weight (the subnormal quotients' share); or the new sum is at
+   least 1 (a clamp at 1 lowers a quotient). A function of its own so that
+   its goals' contexts hold none of the sum loop's facts. The sums: a ghost
+   loop adds the weights one at a time, the new sum and the old (in Pre) side
+   by side. */
+/*@ requires k: 1 <= k <= VIK_MOE_KMAX;
+    requires valid: \valid(w + (0 .. k - 1));
+    requires probs: \forall integer j; 0 <= j < k ==> \is_finite(w[j]) && 0 <= w[j] <= 1;
+    requires S: \is_finite(S) && 0x1p-100 <= S <= 64;
+    requires unf: \forall integer m; 0 <= m < k ==> wsum(w, m + 1) == wsum(w, m) + w[m];
+    assigns w[0 .. k - 1];
+    ensures range: \forall integer j; 0 <= j < k ==> \is_finite(w[j]) && 0 <= w[j] <= 1;
+    ensures up: S * wsum(w, k) <= (1 + 0x1p-24) * \old(wsum(w, k)) + k * 0x1p-144;
+    ensures lo: wsum(w, k) >= 1 || S * wsum(w, k) >= (1 - 0x1p-24) * \old(wsum(w, k)) - k * 0x1p-144;
+*/
+static void divide(float *w, uint32_t k, float S) {
+  uint32_t j;
+  //@ ghost wsum_zero(w);
+  /*@ loop invariant bounds: 0 <= j <= k;
+      loop invariant done: \forall integer a; 0 <= a < j ==> \is_finite(w[a]) && 0 <= w[a] <= 1 &&
+                             near_share(w[a], \at(w[a], Pre), S);
+      loop invariant todo: \forall integer a; j <= a < k ==> w[a] == \at(w[a], Pre) &&
+                             \is_finite(w[a]) && 0 <= w[a] <= 1;
+      loop assigns j, w[0 .. k - 1];
+      loop variant k - j;
+  */
+  /* != k, not < k: the loops' exit is then j == k to the provers, which
+     they substitute; from j <= k and k <= j they did not, inside products */
+  for (j = 0u; j != k; j++) w[j] = share(w[j], S);
+  //@ ghost wsum_zero(w);
+  /*@ ghost
+    /@ loop invariant bounds: 0 <= n <= k;
+       loop invariant pos: wsum(w, n) >= 0;
+       loop invariant up: \let m = n; S * wsum(w, m) <= (1 + 0x1p-24) * \at(wsum(w, m), Pre) + m * 0x1p-144;
+       loop invariant lo: \let m = n; wsum(w, m) >= 1 ||
+                            S * wsum(w, m) >= (1 - 0x1p-24) * \at(wsum(w, m), Pre) - m * 0x1p-144;
+       loop assigns n;
+       loop variant k - n;
+    @/
+    for (uint32_t n = 0u; n != k; n++) {
+      uint32_t n1 = n + 1u;
+      wsum_next(w, n, n1);
+      dist(w, n, n1, S);
+      /@ assert near: \let m = n; near_share(w[m], \at(w[m], Pre), S); @/
+      /@ assert unf0: \let m = n; \let m1 = n1; \at(wsum(w, m1), Pre) == \at(wsum(w, m), Pre) + \at(w[m], Pre); @/
+    }
+  */
+}
+
+/* w[j] / (w[0] + .. + w[k-1]), the sum S taken in index order: the weights
+   of a rule that renormalises. A row whose S is below 2^-100 (its
+   probabilities all vanish) gets zeros instead; the guard also keeps the
+   division finite. The error, against real arithmetic (k <= 32, u = 2^-24):
+   S is within 32 V P + 2^-140 of the exact sum P (V = u (1 + 2^-10), each
+   addition's rounding relative to its partial sum, the terms nonnegative);
+   each quotient within u of w[j] / S; so the weights sum to within
+   VIK_WSUM_EB = 2^-18 of 1 (about (k + 1) u, with room). The proof: S's
+   bound is the sum loop's invariant (sum_step, sum_end); the quotients'
+   bounds hold per weight (share); a ghost loop over the written weights adds
+   them up, the sums before and after the writes side by side (a frame of
+   the recursive sum across the writes would take an induction, which the
+   provers here cannot do). */
+/*@ requires k: 1 <= k <= VIK_MOE_KMAX;
+    requires valid: \valid(w + (0 .. k - 1));
+    requires probs: \forall integer j; 0 <= j < k ==> \is_finite(w[j]) && 0 <= w[j] <= 1;
+    assigns w[0 .. k - 1];
+    ensures range: \forall integer j; 0 <= j < k ==> \is_finite(w[j]) && 0 <= w[j] <= 1;
+    ensures sum: \abs(wsum(w, k) - 1) <= VIK_WSUM_EB ||
+                 \forall integer j; 0 <= j < k ==> w[j] == 0 && \old(w[j]) < 0x1p-99;
+*/
+static void normalize(float *w, uint32_t k) {
+  float S = 0.0f;
+  uint32_t j;
+  //@ ghost wsum_zero(w);
+  /*@ loop invariant bounds: 0 <= j <= k;
+      loop invariant fin: \is_finite(S) && 0 <= S <= j * (1 + 0x1p-18);
+      loop invariant pos: 0 <= wsum(w, j);
+      loop invariant part: \forall integer a; 0 <= a < j ==> w[a] <= wsum(w, j);
+      loop invariant unf: \forall integer m; 0 <= m < j ==> wsum(w, m + 1) == wsum(w, m) + w[m];
+      loop invariant err: \abs(S - wsum(w, j)) <= VIK_WV * j * wsum(w, j) + j * 0x1p-145;
+      loop assigns j, S;
+      loop variant k - j;
+  */
+  for (j = 0u; j < k; j++) {
+    /* the ghost calls name j + 1 as C computes it (the loop's next j) */
+    //@ ghost wsum_next(w, j, j + 1u);
+    float S1 = acc_add(S, w[j]);
+    //@ ghost sum_step(w, j, j + 1u, S, S1);
+    S = S1;
+  }
+  //@ ghost sum_end(w, k, S);
+  //@ assert S64: S <= 64;
+  //@ assert tiny: S < 0x1p-100 ==> \forall integer a; 0 <= a < k ==> w[a] < 0x1p-99;
+  if (at_least(S)) {
+    divide(w, k, S);
+    //@ ghost div_out(w, k, S);
+  } else {
+    /*@ loop invariant bounds: 0 <= j <= k;
+        loop invariant done: \forall integer a; 0 <= a < j ==> w[a] == 0;
+        loop invariant todo: \forall integer a; j <= a < k ==> w[a] == \at(w[a], Pre);
+        loop assigns j, w[0 .. k - 1];
+        loop variant k - j;
+    */
+    for (j = 0u; j < k; j++) w[j] = 0.0f;
+  }
+}
+
+/* w[j] = s[idx[j]], divided by their sum (normalize) when renorm: the
+   weights of vik_route_softmax_topk, in a function of their own so that the
+   router's topk(idx, s) crosses the writes of w as one call (its assigns
+   clause) instead of through the loops (verified/NOTES.md). */
 /*@ requires E: 1 <= E <= VIK_MOE_EMAX;
     requires k: 1 <= k <= E && k <= VIK_MOE_KMAX;
     requires valid: \valid_read(s + (0 .. E - 1)) && \valid_read(idx + (0 .. k - 1)) && \valid(w + (0 .. k - 1));
@@ -135,31 +363,19 @@ static int at_least(float S) { return S >= 0x1p-100f; }
     assigns w[0 .. k - 1];
     ensures plain: renorm == 0 ==> \forall integer j; 0 <= j < k ==> w[j] == s[idx[j]];
     ensures weights: \forall integer j; 0 <= j < k ==> \is_finite(w[j]) && 0 <= w[j] <= 1;
+    ensures sum: renorm != 0 ==> sums_to(w, s, idx, k, 1, VIK_WSUM_EB);
 */
 static void weigh(float *w, const float *s, const uint32_t *idx, uint32_t E, uint32_t k, int renorm) {
-  float S = 0.0f;
   uint32_t j;
   (void)E;                                 /* only the contract uses it */
   /*@ loop invariant bounds: 0 <= j <= k;
-      loop invariant sum: \is_finite(S) && 0 <= S <= j * (1 + 0x1p-18);
-      loop invariant plain: \forall integer a; 0 <= a < j ==> w[a] == s[idx[a]];
-      loop invariant range: \forall integer a; 0 <= a < j ==> \is_finite(w[a]) && 0 <= w[a] <= 1;
-      loop assigns j, S, w[0 .. k - 1];
+      loop invariant plain: \forall integer a; 0 <= a < j ==> w[a] == s[idx[a]] &&
+                              \is_finite(w[a]) && 0 <= w[a] <= 1;
+      loop assigns j, w[0 .. k - 1];
       loop variant k - j;
   */
-  for (j = 0u; j < k; j++) {
-    w[j] = s[idx[j]];
-    S = acc_add(S, w[j]);
-  }
-  if (renorm != 0) {
-    int pos = at_least(S);                 /* false only for a row of -inf logits */
-    /*@ loop invariant bounds: 0 <= j <= k;
-        loop invariant range: \forall integer a; 0 <= a < k ==> \is_finite(w[a]) && 0 <= w[a] <= 1;
-        loop assigns j, w[0 .. k - 1];
-        loop variant k - j;
-    */
-    for (j = 0u; j < k; j++) w[j] = pos ? share(w[j], S) : 0.0f;
-  }
+  for (j = 0u; j < k; j++) w[j] = s[idx[j]];
+  if (renorm != 0) normalize(w, k);
 }
 
 int vik_route_softmax_topk(uint32_t *idx, float *w, float *score, const float *logits, uint32_t E,
@@ -169,6 +385,15 @@ int vik_route_softmax_topk(uint32_t *idx, float *w, float *score, const float *l
   weigh(w, score, idx, E, k, renorm);
   return VIK_OK;
 }
+
+/* v - m for logits v <= m: finite, at most 0, and 0 for v == m */
+/*@ requires v: \is_finite(v) && \abs(v) <= VIK_LOGIT_MAX;
+    requires m: \is_finite(m) && \abs(m) <= VIK_LOGIT_MAX && v <= m;
+    assigns \nothing;
+    ensures fin: \is_finite(\result) && \result <= 0;
+    ensures same: v == m ==> \result == 0;
+*/
+static float below(float v, float m) { return v - m; }
 
 int vik_route_topk_softmax(uint32_t *idx, float *w, const float *logits, uint32_t E, uint32_t k) {
   uint32_t i, j;
@@ -180,15 +405,19 @@ int vik_route_topk_softmax(uint32_t *idx, float *w, const float *logits, uint32_
   for (i = 0u; i < E; i++)
     if (vik_logit_class(logits[i]) != 1) { reject(idx, w, k); return VIK_EDOMAIN; }
   vik_topk(idx, logits, E, k);
+  /* the softmax of the k chosen logits: idx[0] holds the largest, m; the
+     terms e^(l - m), then normalize. The same float operations, in the same
+     order, as vik_softmax on the k logits gathered, so the same bits; and
+     normalize's contract bounds their sum. */
+  float m = logits[idx[0]];
   /*@ loop invariant bounds: 0 <= j <= k;
-      loop invariant sel: \forall integer a; 0 <= a < j ==> w[a] == logits[idx[a]];
-      loop invariant fin: \forall integer a; 0 <= a < j ==> logit_fin(w[a]);
+      loop invariant terms: \forall integer a; 0 <= a < j ==> \is_finite(w[a]) && 0 <= w[a] <= 1;
+      loop invariant one: 0 < j ==> w[0] == 1;
       loop assigns j, w[0 .. k - 1];
       loop variant k - j;
   */
-  for (j = 0u; j < k; j++) w[j] = logits[idx[j]];
-  //@ assert row: row_ok(w, k);
-  (void)vik_softmax(w, w, k);              /* VIK_OK: every entry in the domain */
+  for (j = 0u; j < k; j++) w[j] = vik_exp_neg(below(logits[idx[j]], m));
+  normalize(w, k);                         /* the sum is at least w[0] = 1: never the zero case */
   return VIK_OK;
 }
 
@@ -210,16 +439,35 @@ static float biased(float s, float b) { return s + b; }
 */
 static float pair_sum(float a, float b) { return a + b; }
 
-/* w rsf, at most rsf */
+/*@ // x is rsf p as scaled_w computes it: within u of it plus 2^-150 (a
+    // subnormal product), or x is rsf (the clamp)
+    predicate near_scale(real x, real p, real r) =
+      x <= (1 + 0x1p-24) * (r * p) + 0x1p-150 &&
+      (x == r || x >= (1 - 0x1p-24) * (r * p) - 0x1p-150);
+*/
+
+/* rsf w, at most rsf: rounded by u relative plus 2^-150, and the clamp only
+   lowers it. Written rsf * w (the same float as w * rsf): Gappa matches the
+   rounded product with the real one only in the provers' operand order. */
 /*@ requires w: \is_finite(w) && 0 <= w <= 1;
     requires rsf: \is_finite(rsf) && 0 < rsf <= 1024;
     assigns \nothing;
     ensures range: \is_finite(\result) && 0 <= \result <= rsf;
+    ensures zero: w == 0 ==> \result == 0;
+    ensures near: near_scale(\result, w, rsf);
 */
 static float scaled_w(float w, float rsf) {
-  float q = w * rsf;
+  float q = rsf * w;
   //@ assert q: \is_finite(q) && 0 <= q <= 1024;
-  return q > rsf ? rsf : q;
+  //@ assert err: \abs(rsub(q, (real)rsf * (real)w)) <= 0x1p-24 * \abs((real)rsf * (real)w) + 0x1p-150;
+  //@ assert z: w == 0 ==> q == 0;
+  //@ assert pos: (real)rsf * (real)w >= 0;
+  //@ assert e1: q <= (1 + 0x1p-24) * ((real)rsf * (real)w) + 0x1p-150;
+  if (q > rsf) {
+    //@ assert big: (real)rsf < q;
+    return rsf;                            /* rsf < q: near_scale holds of rsf */
+  }
+  return q;
 }
 
 /* behaviors by class of b: the provers see IEEE comparisons one class at a time */
@@ -689,6 +937,75 @@ static void sel_scores(float *sel, const float *score, const float *bias, uint32
   for (uint32_t i = 0u; i < E; i++) sel[i] = biased(score[i], bias[i]);
 }
 
+/* w[j] = rsf w[j] (scaled_w) for every j < k, and what the products'
+   errors make of the sum: within u of rsf times the old sum plus 2^-150 a
+   weight, or at least rsf (a clamp at rsf lowers a product); so a sum within
+   VIK_WSUM_EB of 1 becomes one within about rsf 2^-17 of rsf. The sums as in
+   divide: a ghost loop before the writes distributes rsf over the old
+   partial sums, one after adds the new weights up beside them. */
+/*@ requires k: 1 <= k <= VIK_MOE_KMAX;
+    requires rsf: \is_finite(rsf) && 0 < rsf <= 1024;
+    requires valid: \valid(w + (0 .. k - 1));
+    requires probs: \forall integer j; 0 <= j < k ==> \is_finite(w[j]) && 0 <= w[j] <= 1;
+    assigns w[0 .. k - 1];
+    ensures range: \forall integer j; 0 <= j < k ==> \is_finite(w[j]) && 0 <= w[j] <= rsf;
+    ensures zero: \forall integer j; 0 <= j < k ==> \old(w[j]) == 0 ==> w[j] == 0;
+    ensures sum: \abs(\old(wsum(w, k)) - 1) <= VIK_WSUM_EB ==>
+                   \abs(wsum(w, k) - rsf) <= rsf * 0x1p-17 + 0x1p-140;
+*/
+static void scale(float *w, uint32_t k, float rsf) {
+  uint32_t j;
+  /* the signs the end needs, here where the context is small */
+  //@ assert s0: \abs(wsum(w, k) - 1) <= VIK_WSUM_EB ==> 1 + VIK_WSUM_EB - wsum(w, k) >= 0 && wsum(w, k) - (1 - VIK_WSUM_EB) >= 0;
+  //@ assert s1: 1 + VIK_WSUM_EB - wsum(w, k) >= 0 ==> rsf * (1 + VIK_WSUM_EB - wsum(w, k)) >= 0;
+  //@ assert s2: wsum(w, k) - (1 - VIK_WSUM_EB) >= 0 ==> rsf * (wsum(w, k) - (1 - VIK_WSUM_EB)) >= 0;
+  //@ ghost wsum_zero(w);
+  /*@ ghost
+    /@ loop invariant bounds: 0 <= n <= k;
+       loop invariant unf: \forall integer m; 0 <= m < n ==> wsum(w, m + 1) == wsum(w, m) + w[m];
+       loop invariant dist: \forall integer m; 0 <= m < n ==> dist_at(w, m, rsf);
+       loop assigns n;
+       loop variant k - n;
+    @/
+    for (uint32_t n = 0u; n < k; n++) {
+      wsum_next(w, n, n + 1u);
+      dist(w, n, n + 1u, rsf);
+    }
+  */
+  /*@ loop invariant bounds: 0 <= j <= k;
+      loop invariant done: \forall integer a; 0 <= a < j ==> \is_finite(w[a]) && 0 <= w[a] <= rsf &&
+                             near_scale(w[a], \at(w[a], Pre), rsf) && (\at(w[a], Pre) == 0 ==> w[a] == 0);
+      loop invariant todo: \forall integer a; j <= a < k ==> w[a] == \at(w[a], Pre) &&
+                             \is_finite(w[a]) && 0 <= w[a] <= 1;
+      loop assigns j, w[0 .. k - 1];
+      loop variant k - j;
+  */
+  for (j = 0u; j != k; j++) w[j] = scaled_w(w[j], rsf);
+  //@ ghost wsum_zero(w);
+  /*@ ghost
+    /@ loop invariant bounds: 0 <= n <= k;
+       loop invariant pos: wsum(w, n) >= 0;
+       loop invariant up: \let m = n; wsum(w, m) <= (1 + 0x1p-24) * (rsf * \at(wsum(w, m), Pre)) + m * 0x1p-150;
+       loop invariant lo: \let m = n; wsum(w, m) >= rsf ||
+                            wsum(w, m) >= (1 - 0x1p-24) * (rsf * \at(wsum(w, m), Pre)) - m * 0x1p-150;
+       loop assigns n;
+       loop variant k - n;
+    @/
+    for (uint32_t n = 0u; n != k; n++) {
+      uint32_t n1 = n + 1u;
+      wsum_next(w, n, n1);
+      /@ assert unf0: \let m = n; \let m1 = n1; \at(wsum(w, m1), Pre) == \at(wsum(w, m + 1), Pre); @/
+      /@ assert unf1: \let m = n; \at(dist_at(w, m, rsf), Pre); @/
+      /@ assert unf2: \let m = n; \let m1 = n1;
+                        rsf * \at(wsum(w, m1), Pre) == rsf * \at(wsum(w, m), Pre) + rsf * \at(w[m], Pre); @/
+      /@ assert near: \let m = n; near_scale(w[m], \at(w[m], Pre), rsf); @/
+    }
+  */
+  /*@ assert s1: \abs(\at(wsum(w, k), Pre) - 1) <= VIK_WSUM_EB ==>
+                   rsf * (1 + VIK_WSUM_EB - \at(wsum(w, k), Pre)) >= 0 &&
+                   rsf * (\at(wsum(w, k), Pre) - (1 - VIK_WSUM_EB)) >= 0; */
+}
+
 /* w[j] = score[idx[j]] / their sum (in rank order), times rsf; 0 if the sum
    is below 2^-100 (every chosen sigmoid vanishing). A function of its own,
    so that the router's facts over score and sel cross the writes of w as
@@ -701,24 +1018,20 @@ static void sel_scores(float *sel, const float *score, const float *bias, uint32
     requires score: \forall integer e; 0 <= e < E ==> \is_finite(score[e]) && 0 <= score[e] <= 1;
     assigns w[0 .. k - 1];
     ensures weights: \forall integer j; 0 <= j < k ==> \is_finite(w[j]) && 0 <= w[j] <= rsf;
+    ensures sum: sums_to(w, score, idx, k, rsf, rsf * 0x1p-17 + 0x1p-140);
 */
 static void ds_weights(float *w, const float *score, const uint32_t *idx, uint32_t k, uint32_t E, float rsf) {
-  float S = 0.0f;
   uint32_t j;
   (void)E;                                 /* only the contract uses it */
   /*@ loop invariant bounds: 0 <= j <= k;
-      loop invariant sum: \is_finite(S) && 0 <= S <= j * (1 + 0x1p-18);
-      loop assigns j, S;
-      loop variant k - j;
-  */
-  for (j = 0u; j < k; j++) S = acc_add(S, score[idx[j]]);
-  int pos = at_least(S);                   /* false only if every chosen sigmoid is below 2^-100 */
-  /*@ loop invariant bounds: 0 <= j <= k;
-      loop invariant wts: \forall integer b; 0 <= b < j ==> \is_finite(w[b]) && 0 <= w[b] <= rsf;
+      loop invariant got: \forall integer a; 0 <= a < j ==> w[a] == score[idx[a]] &&
+                            \is_finite(w[a]) && 0 <= w[a] <= 1;
       loop assigns j, w[0 .. k - 1];
       loop variant k - j;
   */
-  for (j = 0u; j < k; j++) w[j] = pos ? scaled_w(share(score[idx[j]], S), rsf) : 0.0f;
+  for (j = 0u; j < k; j++) w[j] = score[idx[j]];
+  normalize(w, k);
+  scale(w, k, rsf);
 }
 
 int vik_route_deepseek(uint32_t *idx, float *w, float *score, uint32_t *groups, const float *logits,

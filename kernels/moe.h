@@ -9,10 +9,36 @@
 #include <stdint.h>
 #include "nn.h"
 #include "float_logic.h"
+#include "wsum_logic.h"
 
 #define VIK_MOE_EMAX 512u   /* most experts a router takes */
 #define VIK_MOE_KMAX 32u    /* most experts per token */
+/* the weights of a renormalising rule sum to within VIK_WSUM_EB of 1 (k <=
+   32 terms: about (k + 1) u, u = 2^-24, with room); VIK_WV = u (1 + 2^-10)
+   is one addition's share of the sum's error (moe.c's normalize) */
+#define VIK_WSUM_EB 0x1p-18
+#define VIK_WV (0x1p-24 + 0x1p-34)
 
+#ifndef VIK_SUMS_OPAQUE
+/*@ // the weights of a rule that normalises: w[0 .. k-1] sums over the
+    // reals to within eb of t, or all are 0 and every chosen probability
+    // p[idx[j]] is below 2^-99
+    predicate sums_to{L}(float *w, float *p, uint32_t *idx, integer k, real t, real eb) =
+      \abs(wsum(w, k) - t) <= eb ||
+      \forall integer j; 0 <= j < k ==> w[j] == 0 && p[idx[j]] < 0x1p-99;
+*/
+#else
+/* The same predicate without its definition, for vik_route_deepseek's run
+   (proofs/prove.sh): the router only passes ds_weights' clause on, and with
+   the definition in its context Z3 ran out of memory on an unrelated goal
+   (to_ds's order) that it proves in 3 s without. What a run proves with it
+   opaque holds for the defined one. */
+/*@ axiomatic SumsOpaque {
+      predicate sums_to{L}(float *w, float *p, uint32_t *idx, integer k, real t, real eb)
+        reads w[0 .. k - 1], idx[0 .. k - 1], p[0 .. VIK_MOE_EMAX - 1];
+    }
+*/
+#endif
 /*@ predicate before{L}(float *s, integer a, integer b) = s[a] > s[b] || (s[a] == s[b] && a < b);
     // no entry of pick[0 .. k-1] is p
     predicate unpicked{L}(uint32_t *pick, integer k, integer p) = \forall integer a; 0 <= a < k ==> pick[a] != p;
@@ -50,6 +76,9 @@ void vik_topk(uint32_t *idx, const float *s, uint32_t E, uint32_t k);
    least the largest, >= 1/(E + 1) for any row with a finite logit; a row of
    -inf only has S = 0 and gets w = 0 (the guard S >= 2^-100 also keeps the
    division finite for the proof).
+   With renorm, the weights sum to within VIK_WSUM_EB = 2^-18 of 1 over the
+   reals (sum: rounding of the sum and of the k divisions), or, only when
+   every chosen probability is below 2^-99, they are all 0.
    Selection: idx is vik_topk(score), and the contract says so (topk on the
    probabilities it returns in score: indices distinct and in range, in rank
    order, every expert left out ranking after every expert chosen, ties to
@@ -67,14 +96,17 @@ void vik_topk(uint32_t *idx, const float *s, uint32_t E, uint32_t k);
     ensures topk: \result == VIK_OK ==> topk(idx, score, E, k);
     ensures plain: \result == VIK_OK && renorm == 0 ==> \forall integer j; 0 <= j < k ==> w[j] == score[idx[j]];
     ensures weights: \forall integer j; 0 <= j < k ==> \is_finite(w[j]) && 0 <= w[j] <= 1;
+    ensures sum: \result == VIK_OK && renorm != 0 ==> sums_to(w, score, idx, k, 1, VIK_WSUM_EB);
     ensures error: \result == VIK_EDOMAIN ==> \forall integer j; 0 <= j < k ==> idx[j] == j && w[j] == 0;
 */
 int vik_route_softmax_topk(uint32_t *idx, float *w, float *score, const float *logits, uint32_t E,
                            uint32_t k, int renorm);
 
 /* gpt-oss: idx = top-k of the logits themselves, w = softmax over the k
-   chosen logits. Logits must be finite with |x| <= VIK_LOGIT_MAX; otherwise
-   VIK_EDOMAIN with idx[j] = j and w[j] = 0. */
+   chosen logits (e^(l - max), divided by their sum in rank order: the bits
+   of vik_softmax on them). Logits must be finite with |x| <= VIK_LOGIT_MAX;
+   otherwise VIK_EDOMAIN with idx[j] = j and w[j] = 0. The weights sum to
+   within VIK_WSUM_EB = 2^-18 of 1 over the reals (sum). */
 /*@ requires E: 1 <= E <= VIK_MOE_EMAX;
     requires k: 1 <= k <= E && k <= VIK_MOE_KMAX;
     requires valid: \valid_read(logits + (0 .. E - 1)) && \valid(idx + (0 .. k - 1)) && \valid(w + (0 .. k - 1));
@@ -84,6 +116,7 @@ int vik_route_softmax_topk(uint32_t *idx, float *w, float *score, const float *l
     ensures domain: \result == VIK_OK <==> (\forall integer i; 0 <= i < E ==> logit_fin(logits[i]));
     ensures topk: \result == VIK_OK ==> topk(idx, logits, E, k);
     ensures weights: \forall integer j; 0 <= j < k ==> \is_finite(w[j]) && 0 <= w[j] <= 1;
+    ensures sum: \result == VIK_OK ==> \abs(wsum(w, k) - 1) <= VIK_WSUM_EB;
     ensures error: \result == VIK_EDOMAIN ==> \forall integer j; 0 <= j < k ==> idx[j] == j && w[j] == 0;
 */
 int vik_route_topk_softmax(uint32_t *idx, float *w, const float *logits, uint32_t E, uint32_t k);
@@ -102,7 +135,9 @@ int vik_route_topk_softmax(uint32_t *idx, float *w, const float *logits, uint32_
    Selection, in the contract: every chosen expert lies in a chosen group
    (eligible); the chosen are in rank order by sel, ties to the lower expert
    (order, so pairwise distinct); every eligible expert left out ranks after
-   every chosen one (best). */
+   every chosen one (best). The weights sum to within rsf 2^-17 + 2^-140 of
+   rsf over the reals (sum), or, only when every chosen score is below
+   2^-99, they are all 0. */
 #define VIK_MOE_GMAX 64u    /* most groups */
 /*@ predicate ds_in{L}(float *logits, float *bias, integer E) =
       \forall integer i; 0 <= i < E ==> logit_fin(logits[i]) && \is_finite(bias[i]) && \abs(bias[i]) <= 0x1p20;
@@ -145,6 +180,7 @@ int vik_route_topk_softmax(uint32_t *idx, float *w, const float *logits, uint32_
     ensures best: \result == VIK_OK ==> \forall integer j, e; 0 <= j < k && 0 <= e < E &&
                     in_groups(groups, topk_group, E / n_group, e) && unpicked(idx, k, e) ==>
                     ds_before(score, bias, idx[j], e);
+    ensures sum: \result == VIK_OK ==> sums_to(w, score, idx, k, rsf, rsf * 0x1p-17 + 0x1p-140);
     ensures error: \result == VIK_EDOMAIN ==> \forall integer j; 0 <= j < k ==> idx[j] == j && w[j] == 0;
 */
 int vik_route_deepseek(uint32_t *idx, float *w, float *score, uint32_t *groups, const float *logits,

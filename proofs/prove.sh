@@ -143,7 +143,7 @@ SPLIT=vik_e4m3_decode,vik_e5m2_decode,vik_e2m1_decode,vik_e8m0_decode
 # softmax's goals by ten.
 NNSPLIT=clamp01,vik_silu1,silu,vik_exp_neg,exp_neg,shifted_exp,rms_inv,pow2_m1,pow2_m4,pow2_m16
 # moe.c, attn.c: the same split for their float-comparison helpers
-MOESPLIT=ahead,share,acc_add,at_least,bias_ok,scaled_w
+MOESPLIT=ahead,share,acc_add,at_least,bias_ok,scaled_w,below
 # the float helpers of each file (Gappa first)
 NNF=div_1p,exp_k,exp_mul,exp_poly,exp_r,exp_shift,frac_1p,gate_mul,greater,inv_1p,lane_sq,muldiv_1p
 NNF=$NNF,norm_div,pos_add,rms_scale,rot,sum_add,vik_sigmoid,vik_logit_class
@@ -194,6 +194,15 @@ MOEH=group_scores,candidates
 MOEH=$MOEH,ascend,invert,home_groups,cover_asc,cover_groups,cand_scores,topk_best,gather,to_ds
 MOEH=$MOEH,choose_groups,pick_experts,sel_scores,ds_weights
 MOED=vik_route_deepseek
+# the weights' sums (2026-12-06): moe.c's runs withhold wsum's definition
+# (spec/wsum_logic.h, VIK_WSUM_OPAQUE; with it Z3 ran out of memory on small
+# goals); the two ghost lemmas that unfold it are proved from it (WSUM).
+# The sum's arithmetic lemmas need both provers (CVC5 alone left 3 of
+# their goals at 60 s, Z3 alone 5 at 30 s); so does normalize (CVC5 took 27
+# s alone on its range clause, Z3 0.5 s, and crashed on it beside the other
+# worker)
+WSUM=wsum_zero,wsum_next
+MOEW=sum_step,sum_end,dist,div_out,normalize
 FFNC=vik_moe_combine
 FFNH=vik_moe_group,vik_check_f32
 MODELH=times
@@ -224,9 +233,13 @@ BOTH=1 wp_run ffnh.log kernels/ffn.c -wp-fct $FFNH $NOLEM $ZC -wp-timeout 150
 # the loader's config.json reader: integers, but its two numbers (Gappa)
 wp_run config.log kernels/config.c -wp-skip-fct $CFGF $NOLEM $ZC -wp-timeout 40
 # moe.c: some goals take 15-25 s alone (vik_topk's order)
-wp_run moe.log kernels/moe.c -wp-skip-fct $MOESPLIT,$MOEF,$MOEH,$MOED $NOLEM $ZC -wp-timeout 90
-BOTH=1 wp_run moeh.log kernels/moe.c -wp-fct $MOEH $NOLEM $ZC -wp-timeout 90
-BOTH=1 wp_run moed.log kernels/moe.c -wp-fct $MOED $NOLEM $ZC -wp-timeout 90
+CPPX=-DVIK_WSUM_OPAQUE wp_run moe.log kernels/moe.c -wp-skip-fct $MOESPLIT,$MOEF,$MOEH,$MOED,$MOEW,$WSUM $NOLEM $ZC -wp-timeout 90
+CPPX=-DVIK_WSUM_OPAQUE BOTH=1 wp_run moeh.log kernels/moe.c -wp-fct $MOEH $NOLEM $ZC -wp-timeout 90
+# the router also without sums_to's definition (moe.h, VIK_SUMS_OPAQUE):
+# with it, Z3 ran out of memory on to_ds's order (2 s without)
+CPPX="-DVIK_WSUM_OPAQUE -DVIK_SUMS_OPAQUE" BOTH=1 wp_run moed.log kernels/moe.c -wp-fct $MOED $NOLEM $ZC -wp-timeout 90
+CPPX=-DVIK_WSUM_OPAQUE BOTH=1 wp_run moew.log kernels/moe.c -wp-fct $MOEW $NOLEM $ZC -wp-timeout 60
+wp_run wsum.log kernels/moe.c -wp-fct $WSUM $NOLEM $ZC -wp-timeout 40
 wp_run ffn.log kernels/ffn.c -wp-skip-fct $FFNF,$FFNC,$FFNH $NOLEM $ZC -wp-timeout 90
 wp_run linear.log kernels/linear.c -wp-skip-fct $LINF,$LINSPLIT,$DOTOPQ,$LINH,$LINA $NOLEM $ZC -wp-timeout 90
 # the model loader's parsers of untrusted bytes: integers and indices

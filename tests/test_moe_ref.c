@@ -153,6 +153,35 @@ typedef struct {
     float rsf;
 } rule;
 
+/* The routers' sum clause (moe.h, proved): the weights of a rule that
+   normalises sum over the reals to within VIK_WSUM_EB = 2^-18 of 1
+   (DeepSeek: within rsf 2^-17 + 2^-140 of rsf), or they are all 0 and every
+   chosen probability p[idx[j]] is below 2^-99 (p NULL: that case is not in
+   the contract, as for gpt-oss, whose largest term is 1). The tolerance is
+   the contract's; the check's own sum in double rounds by at most 32 2^-53
+   of it (k <= 32 weights of at most 1024), about 2^-38 of the target, which
+   the bound's 2^-18 (or 2^-17) of the target leaves room for. Returns 1 when
+   w satisfies the clause. */
+static int sum_clause(const rule *c, const float *w, const float *p, const uint32_t *idx)
+{
+    double s = 0.0, target = c->router == R_DEEPSEEK ? c->rsf : 1.0;
+    double eb = c->router == R_DEEPSEEK ? c->rsf * 0x1p-17 + 0x1p-140 : VIK_WSUM_EB;
+    int zero = p != NULL;
+    uint32_t j;
+    for (j = 0; j < c->k; j++) {
+        s += w[j];
+        if (!p || w[j] != 0.0f || !(p[idx[j]] < 0x1p-99f))
+            zero = 0;
+    }
+    return fabs(s - target) <= eb || zero;
+}
+
+/* a rule whose weights sum to 1 (or rsf) */
+static int normalises(const rule *c)
+{
+    return c->router != R_SOFTMAX_TOPK || c->renorm;
+}
+
 /* The exact weights of the kernel's choice idx[0 .. k-1] for one token
    (W, in double from the float32 inputs) and the bound on each computed
    weight (bnd), per rule:
@@ -322,6 +351,7 @@ static void test_refs(void)
         char dir[256], desc[500], det[600] = "";
         npy_array lg, ri, rw, rb;
         size_t T, t, want2[2], wantE[1], idx_bad = 0, orc_bad = 0, rc_bad = 0, nob = 0;
+        size_t sum_bad = 0;
         uint32_t E, j, k = r->k, idx[VIK_MOE_KMAX], groups[VIK_MOE_GMAX];
         uint32_t oi[VIK_MOE_KMAX], og[VIK_MOE_GMAX];
         float score[VIK_MOE_EMAX], sel[VIK_MOE_EMAX], *w = NULL;
@@ -355,6 +385,9 @@ static void test_refs(void)
             const int32_t *want = (const int32_t *)ri.data + t * k;
             const double *ww = (const double *)rw.data + t * k;
             rc_bad += route(r, idx, w + t * k, score, groups, x, bias, E) != VIK_OK;
+            if (normalises(r))
+                sum_bad += !sum_clause(r, w + t * k, r->router == R_TOPK_SOFTMAX ? NULL : score,
+                                       idx);
             for (j = 0; j < k; j++)
                 if ((int32_t)idx[j] != want[j] && idx_bad++ < SHOW)
                     append(det, sizeof det, "token %zu position %u: %u, want %d; ", t, j,
@@ -401,6 +434,11 @@ static void test_refs(void)
                  : r->renorm                 ? "softmax over E, renormalising sum and division"
                                              : "softmax over E");
         tally_check(&tl, desc);
+        if (normalises(r)) {
+            snprintf(desc, sizeof desc, "moe %s: the weights' sum within the contract's bound "
+                     "of %s on every token", r->name, r->router == R_DEEPSEEK ? "rsf" : "1");
+            check_msg(sum_bad == 0, desc, "%zu tokens outside", sum_bad);
+        }
         snprintf(desc, sizeof desc, "moe %s: the weight bound applies on every token",
                  r->name);
         check_msg(nob == 0, desc, "%zu tokens without", nob);
@@ -545,6 +583,7 @@ static void test_softmax_topk(void)
     uint32_t idx[VIK_MOE_KMAX], want[VIK_MOE_KMAX], E, k, j, tr;
     double W[VIK_MOE_KMAX], bd[VIK_MOE_KMAX];
     size_t rcb = 0, scb = 0, bad = 0, dist = 0, plain = 0, range = 0, nob = 0, masked = 0;
+    size_t sums = 0, sum_bad = 0;
     char det[600] = "", desc[400];
     tally tl[2];
     memset(tl, 0, sizeof tl);
@@ -559,6 +598,10 @@ static void test_softmax_topk(void)
             w[j] = u2f(CANARY);
         }
         rcb += vik_route_softmax_topk(idx, w, score, x, E, k, c.renorm) != VIK_OK;
+        if (c.renorm) {
+            sums++;
+            sum_bad += !sum_clause(&c, w, score, idx);
+        }
         (void)vik_softmax(ref, x, E);
         scb += memcmp(score, ref, E * sizeof *ref) != 0;
         oracle_topk(want, ref, E, k);
@@ -595,6 +638,9 @@ static void test_softmax_topk(void)
               "%zu not distinct/in range, %zu weights outside [0, 1], %zu plain weights "
               "differ, %zu masked-row entries off, %zu rows without bound", dist, range,
               plain, masked, nob);
+    snprintf(desc, sizeof desc, "vik_route_softmax_topk renorm 1, %zu random rows: the "
+             "weights' sum within VIK_WSUM_EB of 1 (or all 0 on an all-masked row)", sums);
+    check_msg(sum_bad == 0, desc, "%zu rows outside", sum_bad);
     tally_check(&tl[0], "vik_route_softmax_topk renorm 0, random rows (softmax over E "
                 "bound)");
     tally_check(&tl[1], "vik_route_softmax_topk renorm 1, random rows (softmax, "
@@ -607,7 +653,7 @@ static void test_topk_softmax(void)
     float x[VIK_MOE_EMAX], w[VIK_MOE_KMAX], sx[VIK_MOE_KMAX], sw[VIK_MOE_KMAX];
     uint32_t idx[VIK_MOE_KMAX], want[VIK_MOE_KMAX], E, k, j, tr;
     double W[VIK_MOE_KMAX], bd[VIK_MOE_KMAX];
-    size_t rcb = 0, bad = 0, dist = 0, range = 0, same = 0;
+    size_t rcb = 0, bad = 0, dist = 0, range = 0, same = 0, sum_bad = 0;
     char det[600] = "", desc[400];
     tally tl;
     memset(&tl, 0, sizeof tl);
@@ -621,6 +667,7 @@ static void test_topk_softmax(void)
             w[j] = u2f(CANARY);
         }
         rcb += vik_route_topk_softmax(idx, w, x, E, k) != VIK_OK;
+        sum_bad += !sum_clause(&c, w, NULL, idx);
         oracle_topk(want, x, E, k);
         if (memcmp(idx, want, k * sizeof *idx) != 0 && bad++ < SHOW)
             show_row(det, sizeof det, "gpt-oss", x, E, k, idx, want);
@@ -642,6 +689,8 @@ static void test_topk_softmax(void)
               "distinct and in range, weights in [0, 1] and bit-equal to vik_softmax of the "
               "chosen logits", "%zu not distinct/in range, %zu outside [0, 1], %zu rows "
               "differ from vik_softmax", dist, range, same);
+    check_msg(sum_bad == 0, "vik_route_topk_softmax: the weights' sum within VIK_WSUM_EB of 1 "
+              "on every random row", "%zu rows outside", sum_bad);
     tally_check(&tl, "vik_route_topk_softmax, random rows (softmax over the k chosen bound)");
 }
 
@@ -666,7 +715,7 @@ static const float RSF[] = {1.0f, 2.5f, 16.0f, 1024.0f, 0x1p-10f, 0.7f};
 static const float BIAS_TIES[] = {-0.5f, 0.0f, 0.25f, 1.0f};
 
 typedef struct {
-    size_t n, rcb, scb, bad, grp, dist, elig, range, nob;
+    size_t n, rcb, scb, bad, grp, dist, elig, range, nob, sum;
     char det[600];
 } ds_tally;
 
@@ -685,6 +734,7 @@ static void ds_one(ds_tally *d, tally *tl, const rule *c, const float *x, const 
     }
     d->n++;
     d->rcb += route(c, idx, w, score, groups, x, bias, E) != VIK_OK;
+    d->sum += !sum_clause(c, w, score, idx);
     for (j = 0; j < E; j++) {
         float s = vik_sigmoid(x[j]);
         d->scb += f2u(s) != f2u(score[j]);
@@ -726,6 +776,9 @@ static void ds_report(const ds_tally *d, const tally *tl, const char *what)
     check_msg(d->dist == 0 && d->elig == 0 && d->range == 0, desc, "%zu not distinct/in "
               "range, %zu outside the kept groups, %zu weights outside [0, rsf]", d->dist,
               d->elig, d->range);
+    snprintf(desc, sizeof desc, "vik_route_deepseek, %s: the weights' sum within rsf 2^-17 + "
+             "2^-140 of rsf (or all 0, the chosen scores below 2^-99)", what);
+    check_msg(d->sum == 0, desc, "%zu calls outside", d->sum);
     if (tl) {
         snprintf(desc, sizeof desc, "vik_route_deepseek, %s, w / rsf (sigmoid, renormalising "
                  "sum and division, times rsf bound; %zu calls without a bound: chosen "
