@@ -32,7 +32,9 @@
    (proofs/prove.sh): the router only passes ds_weights' clause on, and with
    the definition in its context Z3 ran out of memory on an unrelated goal
    (to_ds's order) that it proves in 3 s without. What a run proves with it
-   opaque holds for the defined one. */
+   opaque holds for the defined one. The block holds no axiom, only the
+   declaration: it assumes nothing, so it cannot make the logic
+   inconsistent. */
 /*@ axiomatic SumsOpaque {
       predicate sums_to{L}(float *w, float *p, uint32_t *idx, integer k, real t, real eb)
         reads w[0 .. k - 1], idx[0 .. k - 1], p[0 .. VIK_MOE_EMAX - 1];

@@ -14,7 +14,10 @@
    of moe.c's ghost lemmas wsum_zero and wsum_next say, and another run
    proves those from the definition; so what they prove holds for the
    defined wsum. (The reads clause: without it WP would take the function
-   to read no memory.) */
+   to read no memory.) The block holds no axiom, only the declaration (ACSL
+   puts a body-less logic function in an axiomatic): it assumes nothing, so
+   it cannot make the logic inconsistent; the defined wsum above is one model
+   of it. */
 /*@ axiomatic WSumOpaque {
       logic real wsum{L}(float *w, integer n) reads w[0 .. n - 1];
     }
