@@ -244,31 +244,250 @@ static void zero_fill(float *y, uint32_t n) {
   for (uint32_t i = 0u; i < n; i++) y[i] = 0.0f;
 }
 
-/* s + t for a running sum s <= 2^17 and a term t in [0, 1]. (The term is
-   not called e: Qed orders a sum's operands by name, and Gappa needs rsub's
-   sum in the order of the rounded one.) */
+/* s + t for a running sum s <= 2^17 and a term t in [0, 1]: rounds by at
+   most u = 2^-24 relative plus 2^-150 (exact, in truth, where the sum is
+   subnormal). (The term is not called e: Qed orders a sum's operands by
+   name, and Gappa needs rsub's sum in the order of the rounded one.) */
 /*@ requires s: \is_finite(s) && 0 <= s <= 0x1p17;
     requires t: \is_finite(t) && 0 <= t <= 1;
     assigns \nothing;
     ensures fin: \is_finite(\result) && 0 <= \result;
     ensures err: \result <= s + t + 0x1p-7;
+    ensures rel: \abs(\result - (s + t)) <= 0x1p-24 * (s + t) + 0x1p-150;
     ensures one_s: 1 <= s ==> 1 <= \result;
     ensures one_t: 1 <= t ==> 1 <= \result;
 */
 static float sum_add(float s, float t) {
   float r = s + t;
   //@ assert err: \abs(rsub(r, s + t)) <= 0x1p-7;
+  /* Gappa proves the relative bound on [0, 33] and on [32, 2^17 + 1], not at
+     once on [0, 2^17 + 1] */
+  //@ assert rlo: s + t <= 33 ==> \abs(rsub(r, s + t)) <= 0x1p-24 * (s + t) + 0x1p-150;
+  //@ assert r1: 32 <= s + t <= 0x1p9 ==> \abs(rsub(r, s + t)) <= 0x1p-24 * (s + t);
+  //@ assert r2: 0x1p9 <= s + t <= 0x1p13 ==> \abs(rsub(r, s + t)) <= 0x1p-24 * (s + t);
+  //@ assert r3: 0x1p13 <= s + t ==> \abs(rsub(r, s + t)) <= 0x1p-24 * (s + t);
+  //@ assert rel: \abs(rsub(r, s + t)) <= 0x1p-24 * (s + t) + 0x1p-150;
   return r;
 }
 
-/* e / s for e in [0, 1] and s >= 1: in [0, 1] */
+/*@ // S x within u of e, plus 2^-133 (x = e / S rounded, S <= 2^17: the
+    // subnormal quotients' share), as a fact on S x: the sums need no division
+    predicate near_div(real x, real e, real S) =
+      S * x <= (1 + 0x1p-24) * e + 0x1p-133 && S * x >= (1 - 0x1p-24) * e - 0x1p-133;
+*/
+
+/* e / s for e in [0, 1] and s >= 1: in [0, 1], within u relative plus
+   2^-150 of the real quotient */
 /*@ requires s: \is_finite(s) && 1 <= s <= 0x1p17;
     requires e: \is_finite(e) && 0 <= e <= 1;
     assigns \nothing;
     ensures range: \is_finite(\result) && 0 <= \result <= 1;
     ensures zero: e == 0 ==> \result == 0;
+    ensures near: near_div(\result, e, s);
 */
-static float norm_div(float e, float s) { return e / s; }
+static float norm_div(float e, float s) {
+  float q = e / s;
+  //@ assert err: \abs(rsub(q, e / s)) <= 0x1p-24 * (e / s) + 0x1p-150;
+  //@ assert d: s * (e / s) == e;
+  //@ assert e1: 0 <= 0x1p-24 * (e / s) + 0x1p-150 - (q - e / s);
+  //@ assert e2: 0 <= 0x1p-24 * (e / s) + 0x1p-150 + (q - e / s);
+  //@ assert s1: 0 <= s * (0x1p-24 * (e / s) + 0x1p-150 - (q - e / s));
+  //@ assert s2: 0 <= s * (0x1p-24 * (e / s) + 0x1p-150 + (q - e / s));
+  return q;
+}
+
+/* The row's sum, one step at a time: ghost lemmas (no code), proved from
+   wsum's definition in a run of their own (as moe.c's wsum_zero and wsum_next are; named apart, as the ledger's
+   function names are unique), and the only
+   facts on wsum that the runs with it opaque (spec/wsum_logic.h) have. */
+/*@ ghost
+  /@ assigns \nothing;
+     ensures zero: wsum(w, 0) == 0;
+  @/
+  static void sm_zero(const float *w) { }
+*/
+/*@ ghost
+  /@ requires n: 0 <= n && n1 == n + 1;
+     assigns \nothing;
+     ensures next: wsum(w, n1) == wsum(w, n) + w[n];
+     ensures next1: wsum(w, n + 1) == wsum(w, n) + w[n];
+  @/
+  static void sm_next(const float *w, uint32_t n, uint32_t n1) { }
+*/
+
+/* S (a + x) = S a + S x for a = wsum(w, n), x = w[n]. Ghost, a lemma. */
+/*@ ghost
+  /@ requires n: n1 == n + 1;
+     requires next: wsum(w, n1) == wsum(w, n) + w[n];
+     assigns \nothing;
+     ensures dist: S * wsum(w, n1) == S * wsum(w, n) + S * w[n];
+     ensures dist1: S * wsum(w, n + 1) == S * wsum(w, n) + S * w[n];
+  @/
+  static void sm_dist(const float *w, uint32_t n, uint32_t n1, float S) { }
+*/
+
+/* One more term in the sum's error bound (row_sum's loop), the sum started
+   from s0: partial sums P_j = s0 + y[0] + .. + y[j-1]; each addition rounds
+   by u relative to its partial sum, which is at most (1 + 2^16 V) P_j.
+   Ghost, a lemma. */
+/*@ ghost
+  /@ requires j: 0 <= j < VIK_NN_MAX && j1 == j + 1;
+     requires p: \is_finite(y[j]) && 0 <= y[j] <= 1;
+     requires s0: 0 <= s0;
+     requires pos: 0 <= wsum(y, j);
+     requires next: wsum(y, j + 1) == wsum(y, j) + y[j] && wsum(y, j1) == wsum(y, j + 1);
+     requires S: \is_finite(S) && 0 <= S;
+     requires err: \abs(S - (s0 + wsum(y, j))) <= VIK_SM_V * j * (s0 + wsum(y, j)) + j * 0x1p-145;
+     requires add: \abs(S1 - (S + y[j])) <= 0x1p-24 * (S + y[j]) + 0x1p-150;
+     assigns \nothing;
+     ensures err: \abs(S1 - (s0 + wsum(y, j1))) <= VIK_SM_V * j1 * (s0 + wsum(y, j1)) + j1 * 0x1p-145;
+  @/
+  static void sm_step(const float *y, uint32_t j, uint32_t j1, float s0, float S, float S1) {
+    /@ assert mj: (65536 - j) * (s0 + wsum(y, j)) >= 0; @/
+    /@ assert Sb: S <= (1 + 65536 * VIK_SM_V) * (s0 + wsum(y, j)) + 0x1p-129; @/
+    /@ assert US: 0x1p-24 * (S + y[j]) <= VIK_SM_V * (s0 + wsum(y, j)) + 0x1p-24 * y[j] + 0x1p-152; @/
+    /@ assert sg: j * y[j] >= 0; @/
+    /@ assert d: j * (s0 + wsum(y, j + 1)) == j * (s0 + wsum(y, j)) + j * y[j]; @/
+    /@ assert mono: VIK_SM_V * j * (s0 + wsum(y, j)) <= VIK_SM_V * j * (s0 + wsum(y, j + 1)); @/
+    /@ assert e1: \abs(S1 - (s0 + wsum(y, j + 1))) <= VIK_SM_V * j * (s0 + wsum(y, j + 1)) + VIK_SM_V * (s0 + wsum(y, j + 1)) + j * 0x1p-145 + 0x1p-145; @/
+  }
+*/
+
+/* The sum's error at its end, as the bound on the outputs' sum needs it:
+   S (1 +- B) against (1 +- u) times the terms' exact sum, B = (n + 1) 2^-23
+   (VIK_SM_EB). The exact sum with the sink's term is at least 1 (the largest
+   term is e^0 = 1). Ghost, a lemma. */
+/*@ ghost
+  /@ requires n: 1 <= n <= VIK_NN_MAX;
+     requires s0: 0 <= s0 <= 1;
+     requires pos: 0 <= wsum(y, n);
+     requires P: 1 <= s0 + wsum(y, n);
+     requires S: \is_finite(S) && 0 <= S;
+     requires err: \abs(S - (s0 + wsum(y, n))) <= VIK_SM_V * n * (s0 + wsum(y, n)) + n * 0x1p-145;
+     assigns \nothing;
+     ensures hi: (1 + 0x1p-24) * wsum(y, n) + n * 0x1p-133 <= S * (1 + VIK_SM_EB(n));
+     ensures lo: s0 == 0 ==> (1 - 0x1p-24) * wsum(y, n) - n * 0x1p-133 >= S * (1 - VIK_SM_EB(n));
+  @/
+  static void sm_end(const float *y, uint32_t n, float s0, float S) {
+    /@ assert nP: \let P = s0 + wsum(y, n); 0 <= n * P; @/
+    /@ assert n2P: \let P = s0 + wsum(y, n); (65536 - n) * (n * P) >= 0; @/
+    /@ assert n2: (65536 - n) * n >= 0; @/
+    /@ assert Sg: \let P = s0 + wsum(y, n); S >= P - VIK_SM_V * (n * P) - n * 0x1p-145; @/
+    /@ assert Sl: \let P = s0 + wsum(y, n); S <= P + VIK_SM_V * (n * P) + n * 0x1p-145; @/
+    /@ assert Sn0: \let P = s0 + wsum(y, n); (S - (P - VIK_SM_V * (n * P) - n * 0x1p-145)) * n >= 0; @/
+    /@ assert Sn: \let P = s0 + wsum(y, n); S * n >= n * P - VIK_SM_V * (n * (n * P)) - (n * n) * 0x1p-145; @/
+    /@ assert m1: \let P = s0 + wsum(y, n); n * (n * P) <= 65536 * (n * P); @/
+    /@ assert m2: n * n <= 65536 * n; @/
+    /@ assert Sn2: \let P = s0 + wsum(y, n); S * n >= n * P - VIK_SM_V * 65536 * (n * P) - 65536 * n * 0x1p-145; @/
+    /@ assert E: S * (1 + VIK_SM_EB(n)) == S + 0x1p-23 * S + 0x1p-23 * (S * n); @/
+    /@ assert E2: S * (1 - VIK_SM_EB(n)) == S - 0x1p-23 * S - 0x1p-23 * (S * n); @/
+  }
+*/
+
+/* From S T <= S (1 + B) (and S T >= S (1 - B)), S >= 1, to T <= 1 + B (and
+   T >= 1 - B), for T = y[0] + .. + y[n-1]. Ghost, a lemma. */
+/*@ ghost
+  /@ requires n: 1 <= n <= VIK_NN_MAX;
+     requires S: 1 <= S;
+     requires up: S * wsum(y, n) <= S * (1 + VIK_SM_EB(n));
+     assigns \nothing;
+     ensures up: wsum(y, n) <= 1 + VIK_SM_EB(n);
+     ensures lo: S * wsum(y, n) >= S * (1 - VIK_SM_EB(n)) ==> wsum(y, n) >= 1 - VIK_SM_EB(n);
+  @/
+  static void sm_out(const float *y, uint32_t n, float S) {
+    /@ assert hi: wsum(y, n) > 1 + VIK_SM_EB(n) ==> S * (wsum(y, n) - 1 - VIK_SM_EB(n)) > 0; @/
+    /@ assert lo: wsum(y, n) < 1 - VIK_SM_EB(n) ==> S * (1 - VIK_SM_EB(n) - wsum(y, n)) > 0; @/
+  }
+*/
+
+/* s0 + y[0] + .. + y[n-1] in index order (an in-order float sum does not
+   vectorise: a loop of its own). Its error against the exact sum P: at most
+   V n P + n 2^-145, V = VIK_SM_V = u (1 + 2^-7): each addition's rounding is
+   relative to its partial sum (the terms are nonnegative), n V <= 2^-8 +
+   2^-15. Never below s0, and at least 1 if a term is. */
+/*@ requires n: 1 <= n <= VIK_NN_MAX;
+    requires valid: \valid_read(y + (0 .. n - 1));
+    requires terms: \forall integer j; 0 <= j < n ==> \is_finite(y[j]) && 0 <= y[j] <= 1;
+    requires s0: \is_finite(s0) && 0 <= s0 <= 1;
+    assigns \nothing;
+    ensures fin: \is_finite(\result) && 0 <= \result <= 0x1p17;
+    ensures one_s: 1 <= s0 ==> 1 <= \result;
+    ensures one: \forall integer a; 0 <= a < n ==> 1 <= y[a] ==> 1 <= \result;
+    ensures pos: 0 <= wsum(y, n);
+    ensures part: \forall integer a; 0 <= a < n ==> y[a] <= wsum(y, n);
+    ensures unf: \forall integer m; 0 <= m < n ==> wsum(y, m + 1) == wsum(y, m) + y[m];
+    ensures err: \abs(\result - (s0 + wsum(y, n))) <= VIK_SM_V * n * (s0 + wsum(y, n)) + n * 0x1p-145;
+*/
+static float row_sum(const float *y, uint32_t n, float s0) {
+  float s = s0;
+  uint32_t j;
+  //@ ghost sm_zero(y);
+  /*@ loop invariant bounds: 0 <= j <= n;
+      loop invariant fin: \is_finite(s) && 0 <= s <= (j + 1) * (1 + 0x1p-7);
+      loop invariant one_s: 1 <= s0 ==> 1 <= s;
+      loop invariant one: \forall integer a; 0 <= a < j ==> 1 <= y[a] ==> 1 <= s;
+      loop invariant pos: 0 <= wsum(y, j);
+      loop invariant part: \forall integer a; 0 <= a < j ==> y[a] <= wsum(y, j);
+      loop invariant unf: \forall integer m; 0 <= m < j ==> wsum(y, m + 1) == wsum(y, m) + y[m];
+      loop invariant err: \abs(s - (s0 + wsum(y, j))) <= VIK_SM_V * j * (s0 + wsum(y, j)) + j * 0x1p-145;
+      loop assigns j, s;
+      loop variant n - j;
+  */
+  for (j = 0u; j != n; j++) {
+    /* the ghost calls name j + 1 as C computes it (the loop's next j) */
+    //@ ghost sm_next(y, j, j + 1u);
+    float s1 = sum_add(s, y[j]);
+    //@ ghost sm_step(y, j, j + 1u, s0, s, s1);
+    s = s1;
+  }
+  return s;
+}
+
+/* y[j] = y[j] / S (norm_div) for every j < n, and what the quotients' errors
+   make of the sum: S times the new sum is within u of the old sum, plus
+   2^-133 a term. A function of its own, so that its goals' contexts hold
+   none of the sum's facts. The sums: a ghost loop adds the written terms one
+   at a time, the new sum and the old (at Pre) side by side. */
+/*@ requires n: 1 <= n <= VIK_NN_MAX;
+    requires valid: \valid(y + (0 .. n - 1));
+    requires terms: \forall integer j; 0 <= j < n ==> \is_finite(y[j]) && 0 <= y[j] <= 1;
+    requires S: \is_finite(S) && 1 <= S <= 0x1p17;
+    requires unf: \forall integer m; 0 <= m < n ==> wsum(y, m + 1) == wsum(y, m) + y[m];
+    assigns y[0 .. n - 1];
+    ensures range: \forall integer j; 0 <= j < n ==> \is_finite(y[j]) && 0 <= y[j] <= 1;
+    ensures zero: \forall integer j; 0 <= j < n ==> \old(y[j]) == 0 ==> y[j] == 0;
+    ensures up: S * wsum(y, n) <= (1 + 0x1p-24) * \old(wsum(y, n)) + n * 0x1p-133;
+    ensures lo: S * wsum(y, n) >= (1 - 0x1p-24) * \old(wsum(y, n)) - n * 0x1p-133;
+*/
+static void divide_row(float *y, uint32_t n, float S) {
+  uint32_t j;
+  //@ ghost sm_zero(y);
+  /*@ loop invariant bounds: 0 <= j <= n;
+      loop invariant done: \forall integer a; 0 <= a < j ==> \is_finite(y[a]) && 0 <= y[a] <= 1 &&
+                             near_div(y[a], \at(y[a], Pre), S) && (\at(y[a], Pre) == 0 ==> y[a] == 0);
+      loop invariant todo: \forall integer a; j <= a < n ==> y[a] == \at(y[a], Pre) &&
+                             \is_finite(y[a]) && 0 <= y[a] <= 1;
+      loop assigns j, y[0 .. n - 1];
+      loop variant n - j;
+  */
+  for (j = 0u; j != n; j++) y[j] = norm_div(y[j], S);
+  //@ ghost sm_zero(y);
+  /*@ ghost
+    /@ loop invariant bounds: 0 <= i <= n;
+       loop invariant up: \let m = i; S * wsum(y, m) <= (1 + 0x1p-24) * \at(wsum(y, m), Pre) + m * 0x1p-133;
+       loop invariant lo: \let m = i; S * wsum(y, m) >= (1 - 0x1p-24) * \at(wsum(y, m), Pre) - m * 0x1p-133;
+       loop assigns i;
+       loop variant n - i;
+    @/
+    for (uint32_t i = 0u; i != n; i++) {
+      uint32_t i1 = i + 1u;
+      sm_next(y, i, i1);
+      sm_dist(y, i, i1, S);
+      /@ assert near: \let m = i; near_div(y[m], \at(y[m], Pre), S); @/
+      /@ assert unf0: \let m = i; \let m1 = i1; \at(wsum(y, m1), Pre) == \at(wsum(y, m), Pre) + \at(y[m], Pre); @/
+    }
+  */
+}
 
 /* e^(v - m) for an in-domain v <= m: the masked entry -inf gives 0, as
    e^-128 (a select, not a branch, so that loops of it vectorise) */
@@ -367,25 +586,17 @@ int vik_softmax_sink(float *y, const float *x, uint32_t n, int has_sink, float s
   /*@ assert maxall: \forall integer j; 0 <= j < n ==> in_domain(x[j]) &&
                        (\is_minus_infinity(x[j]) || x[j] <= m); */
   //@ assert arg: top == 0 ==> arg < n && x[arg] == m && logit_fin(x[arg]);
-  float s = has_sink != 0 ? shifted_exp(sink, m) : 0.0f;
-  //@ assert s0: \is_finite(s) && 0 <= s <= 1 && (top != 0 ==> s == 1);
+  float s0 = has_sink != 0 ? shifted_exp(sink, m) : 0.0f;
+  //@ assert s0: \is_finite(s0) && 0 <= s0 <= 1 && (top != 0 ==> s0 == 1) && (has_sink == 0 ==> s0 == 0);
   terms(y, x, n, m);
   //@ assert argy: top == 0 ==> y[arg] == 1;
   /* their sum in index order, after the sink's term */
-  /*@ loop invariant bounds: 0 <= i <= n;
-      loop invariant sum: \is_finite(s) && 0 <= s <= (i + 1) * (1 + 0x1p-7);
-      loop invariant one: (top != 0 || arg < i) ==> 1 <= s;
-      loop assigns i, s;
-      loop variant n - i;
-  */
-  for (i = 0u; i < n; i++) s = sum_add(s, y[i]);
-  /*@ loop invariant bounds: 0 <= i <= n;
-      loop invariant range: \forall integer j; 0 <= j < n ==> \is_finite(y[j]) && 0 <= y[j] <= 1;
-      loop invariant masked: \forall integer j; 0 <= j < n ==> \is_minus_infinity(\at(x[j], Pre)) ==> y[j] == 0;
-      loop assigns i, y[0 .. n - 1];
-      loop variant n - i;
-  */
-  for (i = 0u; i < n; i++) y[i] = norm_div(y[i], s);
+  float s = row_sum(y, n, s0);
+  //@ assert one: 1 <= s;
+  //@ assert P: 1 <= s0 + wsum(y, n);
+  //@ ghost sm_end(y, n, s0, s);
+  divide_row(y, n, s);
+  //@ ghost sm_out(y, n, s);
   return VIK_OK;
 }
 

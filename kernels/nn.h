@@ -14,12 +14,19 @@
 #define VIK_NN_H
 #include <errno.h>   /* the contracts name errno (Frama-C's __fc_errno): sqrtf */
 #include <stdint.h>
+#include "wsum_logic.h"
 
 #define VIK_OK 0
 #define VIK_EDOMAIN 1
 
 #define VIK_NN_MAX 65536u        /* longest row a softmax / RMSNorm covers */
 #define VIK_LOGIT_MAX 0x1p100f   /* |finite logit| a softmax accepts */
+/* a softmax's outputs sum to within VIK_SM_EB(n) = (n + 1) 2^-23 of 1 over
+   the reals (n terms: about (n + 1) u, u = 2^-24, with room); VIK_SM_V =
+   u (1 + 2^-7) is the rounding of one addition relative to the exact
+   partial sum, n V <= 2^-8 + 2^-15 */
+#define VIK_SM_EB(n) (((n) + 1) * 0x1p-23)
+#define VIK_SM_V (0x1p-24 + 0x1p-31)
 
 /* e^x for finite x <= 0. Cody-Waite reduction x = -k ln2 + r, |r| <= ~0.35,
    a degree-7 polynomial for e^r (Cephes expf coefficients), and the exact
@@ -82,7 +89,12 @@ int vik_logit_class(float v);
    With a sink (has_sink != 0), the logit sink joins the max and the sum as
    one more column that is then dropped, so the y sum to less than 1.
    The sum is taken in index order, starting from the sink's term; y_i =
-   e_i / sum, a division (so y_i <= 1). y may be x (in place). */
+   e_i / sum, a division (so y_i <= 1). y may be x (in place).
+   The outputs' sum over the reals (sum): within VIK_SM_EB(n) = (n + 1)
+   2^-23 of 1 when no sink and an entry is finite; at most 1 + VIK_SM_EB(n)
+   with a sink. It holds whatever the exp's error: the y are the computed
+   terms divided by their computed sum, so only the sum's and the divisions'
+   roundings enter it. */
 /*@ requires n: 1 <= n <= VIK_NN_MAX;
     requires valid_x: \valid_read(x + (0 .. n - 1));
     requires valid_y: \valid(y + (0 .. n - 1));
@@ -94,6 +106,9 @@ int vik_logit_class(float v);
                       \forall integer i; 0 <= i < n ==> \is_minus_infinity(\old(x[i])) ==> y[i] == 0;
     ensures error: \result == VIK_EDOMAIN ==> \forall integer i; 0 <= i < n ==> y[i] == 0;
     ensures domain: \result == VIK_OK <==> (row_ok{Pre}(x, n) && (has_sink != 0 ==> logit_fin(sink)));
+    ensures sum: \result == VIK_OK && has_sink == 0 && (\exists integer i; 0 <= i < n && \is_finite(\old(x[i]))) ==>
+                   \abs(wsum(y, n) - 1) <= VIK_SM_EB(n);
+    ensures sink_sum: \result == VIK_OK && has_sink != 0 ==> wsum(y, n) <= 1 + VIK_SM_EB(n);
 */
 int vik_softmax_sink(float *y, const float *x, uint32_t n, int has_sink, float sink);
 
@@ -109,6 +124,8 @@ int vik_softmax_sink(float *y, const float *x, uint32_t n, int has_sink, float s
                       \forall integer i; 0 <= i < n ==> \is_minus_infinity(\old(x[i])) ==> y[i] == 0;
     ensures error: \result == VIK_EDOMAIN ==> \forall integer i; 0 <= i < n ==> y[i] == 0;
     ensures domain: \result == VIK_OK <==> row_ok{Pre}(x, n);
+    ensures sum: \result == VIK_OK && (\exists integer i; 0 <= i < n && \is_finite(\old(x[i]))) ==>
+                   \abs(wsum(y, n) - 1) <= VIK_SM_EB(n);
 */
 int vik_softmax(float *y, const float *x, uint32_t n);
 

@@ -203,6 +203,12 @@ MOED=vik_route_deepseek
 # worker)
 WSUM=wsum_zero,wsum_next
 MOEW=sum_step,sum_end,dist,div_out,normalize
+# the softmax's sum (2026-12-06, ninth session), as moe.c's: nn.c's runs
+# withhold wsum's definition, its two ghost lemmas that unfold it are proved
+# from it (SMSUM); the sum's arithmetic lemmas go to both provers (Z3 won
+# most of their goals)
+SMSUM=sm_zero,sm_next
+NNW=sm_step,sm_end,sm_out,sm_dist
 FFNC=vik_moe_combine
 FFNH=vik_moe_group,vik_check_f32
 MODELH=times
@@ -251,10 +257,12 @@ BOTH=1 wp_run safetensorsh.log kernels/safetensors.c -wp-fct $STH $NOLEM $ZC -wp
 # counter fact) then ran Z3 out of memory and CVC5 to its timeout; attn.c
 # uses only the contract's bounds, so nothing it proves needs them. Some
 # goals take 15-25 s alone (row offsets p D under wrapping uint32 counters)
-CPPX=-DVIK_DOT_OPAQUE BOTH=1 wp_run attn.log kernels/attn.c -wp-skip-fct inv_sqrt,$ATTNF,$ATTNQ $NOLEM $ZC -wp-timeout 90
-CPPX=-DVIK_DOT_OPAQUE wp_run attnq.log kernels/attn.c -wp-fct $ATTNQ $NOLEM -wp-prover cvc5 -wp-timeout 90
-wp_run nn.log kernels/nn.c -wp-skip-fct $NNSPLIT,$NNF,$NNH $NOLEM $ZC -wp-timeout 40
-BOTH=1 wp_run nnh.log kernels/nn.c -wp-fct $NNH $NOLEM $ZC -wp-timeout 40
+CPPX="-DVIK_DOT_OPAQUE -DVIK_WSUM_OPAQUE" BOTH=1 wp_run attn.log kernels/attn.c -wp-skip-fct inv_sqrt,$ATTNF,$ATTNQ $NOLEM $ZC -wp-timeout 90
+CPPX="-DVIK_DOT_OPAQUE -DVIK_WSUM_OPAQUE" wp_run attnq.log kernels/attn.c -wp-fct $ATTNQ $NOLEM -wp-prover cvc5 -wp-timeout 90
+CPPX=-DVIK_WSUM_OPAQUE wp_run nn.log kernels/nn.c -wp-skip-fct $NNSPLIT,$NNF,$NNH,$NNW,$SMSUM $NOLEM $ZC -wp-timeout 40
+CPPX=-DVIK_WSUM_OPAQUE BOTH=1 wp_run nnh.log kernels/nn.c -wp-fct $NNH $NOLEM $ZC -wp-timeout 40
+CPPX=-DVIK_WSUM_OPAQUE BOTH=1 wp_run nnw.log kernels/nn.c -wp-fct $NNW $NOLEM $ZC -wp-timeout 60
+wp_run smsum.log kernels/nn.c -wp-fct $SMSUM $NOLEM $ZC -wp-timeout 40
 # the forward pass's steps that are proved so far (harness/model.c stays
 # out of kernels/ until all of it is: README, "Models")
 wp_run model.log harness/model.c -wp-fct $MODELSTEPS $NOLEM $ZC -wp-timeout 90
@@ -276,11 +284,11 @@ wp_run nvfp4.log kernels/nvfp4.c -wp-skip-fct $NVF,absf,$NVH $NOLEM $ZC -wp-time
 BOTH=1 wp_run nvfp4h.log kernels/nvfp4.c -wp-fct $NVH $NOLEM $ZC -wp-timeout 40
 # one rne goal takes ~9 s alone
 wp_run formats.log kernels/formats.c -wp-skip-fct $SPLIT $NOLEM $ZC -wp-timeout 40
-wp_run nnf.log kernels/nn.c -wp-fct $NNF $NOLEM $GZC -wp-timeout 40
+CPPX=-DVIK_WSUM_OPAQUE wp_run nnf.log kernels/nn.c -wp-fct $NNF $NOLEM $GZC -wp-timeout 40
 # q8_f32: CVC5 proves the int -> float conversion in ~10 s alone
 BOTH=1 wp_run q8f.log kernels/q8.c -wp-fct $Q8F $NOLEM $GZC -wp-timeout 90
 wp_run linsplit.log kernels/linear.c -wp-fct $LINSPLIT $NOLEM -wp-prover z3wp -wp-timeout 10 -wp-auto wp:range
-wp_run nnsplit.log kernels/nn.c -wp-fct $NNSPLIT -wp-split $NOLEM $GZC -wp-timeout 40
+CPPX=-DVIK_WSUM_OPAQUE wp_run nnsplit.log kernels/nn.c -wp-fct $NNSPLIT -wp-split $NOLEM $GZC -wp-timeout 40
 wp_run moesplit.log kernels/moe.c -wp-fct $MOESPLIT -wp-split $NOLEM $GZC -wp-timeout 40
 wp_run ffnf.log kernels/ffn.c -wp-fct $FFNF $NOLEM $GZC -wp-timeout 40
 wp_run configf.log kernels/config.c -wp-fct $CFGF $NOLEM $GZC -wp-timeout 40

@@ -281,6 +281,28 @@ static void tally_check(const tally *t, const char *desc)
     check_msg(t->bad == 0, d, "%zu outside: %s", t->bad, t->det);
 }
 
+/* nn.h's sum clauses: the outputs' real sum within VIK_SM_EB(n) = (n + 1)
+   2^-23 of 1 (no sink, an entry finite), at most 1 + VIK_SM_EB(n) (a sink).
+   The sum is taken here in double, in index order: n floats in [0, 1] add
+   to within n 2^-53 of their real sum, so the check asks the double sum to
+   lie within VIK_SM_EB(n) - n 2^-53 of the bound (a pass implies the real
+   sum satisfies the clause). Returns 1 when the row satisfies it; *dev is
+   |sum - 1| where the two-sided clause applies, else 0. */
+static int sum_clause(const float *y, const float *x, uint32_t n, int has_sink, double *dev)
+{
+    double sum = 0, tol = VIK_SM_EB((double)n) - n * 0x1p-53;
+    int finite = 0;
+    uint32_t i;
+    for (i = 0; i < n; i++) {
+        sum += y[i];
+        finite |= x[i] > -FLT_MAX;
+    }
+    *dev = !has_sink && finite ? fabs(sum - 1) : 0;
+    if (has_sink)
+        return sum <= 1 + tol;
+    return !finite || fabs(sum - 1) <= tol;
+}
+
 static void test_softmax_refs(void)
 {
     static const char *const CASES[] = {"softmax0", "softmax1", "softmax2"};
@@ -289,7 +311,8 @@ static void test_softmax_refs(void)
     for (c = 0; c < COUNT(CASES); c++) {
         char dir[256], desc[400];
         npy_array x, y64;
-        size_t masked = 0, notzero = 0, rows, n, bad_rc = 0;
+        size_t masked = 0, notzero = 0, rows, n, bad_rc = 0, sum_bad = 0;
+        double worst = 0, dev;
         float *y;
         double *Y, *bd;
         tally t;
@@ -315,6 +338,9 @@ static void test_softmax_refs(void)
             const double *yr = (const double *)y64.data + r * n;
             bad_rc += vik_softmax(y + r * n, xr, (uint32_t)n) != VIK_OK;
             softmax_bound(xr, (uint32_t)n, 0, 0.0f, Y, bd);
+            sum_bad += !sum_clause(y + r * n, xr, (uint32_t)n, 0, &dev);
+            if (dev > worst)
+                worst = dev;
             for (i = 0; i < n; i++) {
                 tally_add(&t, "y", r * n + i, y[r * n + i], yr[i], bd[i],
                           REF_SLACK(n, yr[i]));
@@ -327,6 +353,10 @@ static void test_softmax_refs(void)
         snprintf(desc, sizeof desc, "%s [%zu rows, n %zu]: vik_softmax returns VIK_OK "
                  "on every row", CASES[c], rows, n);
         check_msg(bad_rc == 0, desc, "%zu rows refused", bad_rc);
+        snprintf(desc, sizeof desc, "%s [%zu rows, n %zu]: the outputs' sum within "
+                 "VIK_SM_EB(n) = %.3g of 1 (nn.h's sum clause; worst %.3g)", CASES[c], rows, n,
+                 VIK_SM_EB((double)n), worst);
+        check_msg(sum_bad == 0, desc, "%zu rows outside", sum_bad);
         snprintf(desc, sizeof desc, "%s [%zu rows, n %zu] vs y64 (softmax bound, "
                  "gamma_%zu)", CASES[c], rows, n, n);
         tally_check(&t, desc);
@@ -448,6 +478,8 @@ static void test_softmax_random(void)
     static double Y[4096], bd[4096];
     tally t;
     size_t range = 0, notzero = 0, inplace = 0, sumbad = 0, sumchecked = 0, rcbad = 0, order = 0;
+    size_t clause_bad = 0;
+    double worst = 0, dev;
     int trial;
     char desc[400], det[400] = "";
     tally_init(&t);
@@ -469,6 +501,9 @@ static void test_softmax_random(void)
         rcbad += rc != VIK_OK || vik_softmax_sink(yi, yi, n, has_sink, sink) != VIK_OK;
         inplace += memcmp(y, yi, n * sizeof *y) != 0;
         softmax_bound(x, n, has_sink, sink, Y, bd);
+        clause_bad += !sum_clause(y, x, n, has_sink, &dev);
+        if (dev > worst)
+            worst = dev;
         for (i = 0; i < n; i++) {
             tally_add(&t, "y", i, y[i], Y[i], bd[i], 0x1p-1000);
             range += !(y[i] >= 0.0f && y[i] <= 1.0f);
@@ -510,6 +545,10 @@ static void test_softmax_random(void)
               "e_i = vik_exp_neg(x_i - max) one by one, sum in index order after the "
               "sink's, e_i / sum)",
               "%zu rows differ", order);
+    snprintf(desc, sizeof desc, "random rows: the outputs' sum within VIK_SM_EB(n) of 1, "
+             "at most 1 + VIK_SM_EB(n) with a sink (nn.h's sum clauses; worst |sum - 1| "
+             "without a sink %.3g)", worst);
+    check_msg(clause_bad == 0, desc, "%zu rows outside", clause_bad);
     snprintf(desc, sizeof desc, "random rows with a sink: sum of y < 1 on the %zu rows "
              "where p_sink exceeds the bound's sum", sumchecked);
     check_msg(sumbad == 0 && sumchecked > 20, desc, "%zu rows not below 1: %s", sumbad, det);
