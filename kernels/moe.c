@@ -382,6 +382,9 @@ int vik_route_softmax_topk(uint32_t *idx, float *w, float *score, const float *l
                            uint32_t k, int renorm) {
   if (vik_softmax(score, logits, E) != VIK_OK) { reject(idx, w, k); return VIK_EDOMAIN; }
   vik_topk(idx, score, E, k);
+  /* the first chosen ranks before every other expert, so its probability
+     is at least the largest, >= 2^-17 for a row with a finite logit */
+  /*@ assert first: (\exists integer i; 0 <= i < E && score[i] >= 0x1p-17) ==> score[idx[0]] >= 0x1p-17; */
   weigh(w, score, idx, E, k, renorm);
   return VIK_OK;
 }

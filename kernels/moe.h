@@ -80,7 +80,9 @@ void vik_topk(uint32_t *idx, const float *s, uint32_t E, uint32_t k);
    division finite for the proof).
    With renorm, the weights sum to within VIK_WSUM_EB = 2^-18 of 1 over the
    reals (sum: rounding of the sum and of the k divisions), or, only when
-   every chosen probability is below 2^-99, they are all 0.
+   every chosen probability is below 2^-99, they are all 0; and that case
+   is a row of -inf only: a row with a finite logit has a probability of
+   at least 2^-17 (vik_softmax's top), which ranks first (sum_fin).
    Selection: idx is vik_topk(score), and the contract says so (topk on the
    probabilities it returns in score: indices distinct and in range, in rank
    order, every expert left out ranking after every expert chosen, ties to
@@ -99,6 +101,8 @@ void vik_topk(uint32_t *idx, const float *s, uint32_t E, uint32_t k);
     ensures plain: \result == VIK_OK && renorm == 0 ==> \forall integer j; 0 <= j < k ==> w[j] == score[idx[j]];
     ensures weights: \forall integer j; 0 <= j < k ==> \is_finite(w[j]) && 0 <= w[j] <= 1;
     ensures sum: \result == VIK_OK && renorm != 0 ==> sums_to(w, score, idx, k, 1, VIK_WSUM_EB);
+    ensures sum_fin: \result == VIK_OK && renorm != 0 && (\exists integer i; 0 <= i < E && \is_finite(logits[i])) ==>
+                       \abs(wsum(w, k) - 1) <= VIK_WSUM_EB;
     ensures error: \result == VIK_EDOMAIN ==> \forall integer j; 0 <= j < k ==> idx[j] == j && w[j] == 0;
 */
 int vik_route_softmax_topk(uint32_t *idx, float *w, float *score, const float *logits, uint32_t E,

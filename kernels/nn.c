@@ -283,6 +283,7 @@ static float sum_add(float s, float t) {
     assigns \nothing;
     ensures range: \is_finite(\result) && 0 <= \result <= 1;
     ensures zero: e == 0 ==> \result == 0;
+    ensures top: e == 1 ==> \result >= 0x1p-17;
     ensures near: near_div(\result, e, s);
 */
 static float norm_div(float e, float s) {
@@ -456,6 +457,7 @@ static float row_sum(const float *y, uint32_t n, float s0) {
     assigns y[0 .. n - 1];
     ensures range: \forall integer j; 0 <= j < n ==> \is_finite(y[j]) && 0 <= y[j] <= 1;
     ensures zero: \forall integer j; 0 <= j < n ==> \old(y[j]) == 0 ==> y[j] == 0;
+    ensures top: \forall integer j; 0 <= j < n ==> \old(y[j]) == 1 ==> y[j] >= 0x1p-17;
     ensures up: S * wsum(y, n) <= (1 + 0x1p-24) * \old(wsum(y, n)) + n * 0x1p-133;
     ensures lo: S * wsum(y, n) >= (1 - 0x1p-24) * \old(wsum(y, n)) - n * 0x1p-133;
 */
@@ -464,7 +466,8 @@ static void divide_row(float *y, uint32_t n, float S) {
   //@ ghost sm_zero(y);
   /*@ loop invariant bounds: 0 <= j <= n;
       loop invariant done: \forall integer a; 0 <= a < j ==> \is_finite(y[a]) && 0 <= y[a] <= 1 &&
-                             near_div(y[a], \at(y[a], Pre), S) && (\at(y[a], Pre) == 0 ==> y[a] == 0);
+                             near_div(y[a], \at(y[a], Pre), S) && (\at(y[a], Pre) == 0 ==> y[a] == 0) &&
+                             (\at(y[a], Pre) == 1 ==> y[a] >= 0x1p-17);
       loop invariant todo: \forall integer a; j <= a < n ==> y[a] == \at(y[a], Pre) &&
                              \is_finite(y[a]) && 0 <= y[a] <= 1;
       loop assigns j, y[0 .. n - 1];
@@ -597,6 +600,7 @@ int vik_softmax_sink(float *y, const float *x, uint32_t n, int has_sink, float s
   //@ ghost sm_end(y, n, s0, s);
   divide_row(y, n, s);
   //@ ghost sm_out(y, n, s);
+  //@ assert topy: top == 0 ==> y[arg] >= 0x1p-17;
   return VIK_OK;
 }
 

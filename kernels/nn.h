@@ -92,7 +92,9 @@ int vik_logit_class(float v);
    e_i / sum, a division (so y_i <= 1). y may be x (in place).
    The outputs' sum over the reals (sum): within VIK_SM_EB(n) = (n + 1)
    2^-23 of 1 when no sink and an entry is finite; at most 1 + VIK_SM_EB(n)
-   with a sink. It holds whatever the exp's error: the y are the computed
+   with a sink. Without a sink, a row with a finite entry has an output of
+   at least 2^-17 (the largest entry's: 1 over a sum of at most n + 1 <=
+   2^17), so the outputs never all vanish (top). It holds whatever the exp's error: the y are the computed
    terms divided by their computed sum, so only the sum's and the divisions'
    roundings enter it. */
 /*@ requires n: 1 <= n <= VIK_NN_MAX;
@@ -109,6 +111,8 @@ int vik_logit_class(float v);
     ensures sum: \result == VIK_OK && has_sink == 0 && (\exists integer i; 0 <= i < n && \is_finite(\old(x[i]))) ==>
                    \abs(wsum(y, n) - 1) <= VIK_SM_EB(n);
     ensures sink_sum: \result == VIK_OK && has_sink != 0 ==> wsum(y, n) <= 1 + VIK_SM_EB(n);
+    ensures top: \result == VIK_OK && has_sink == 0 && (\exists integer i; 0 <= i < n && \is_finite(\old(x[i]))) ==>
+                   \exists integer i; 0 <= i < n && y[i] >= 0x1p-17;
 */
 int vik_softmax_sink(float *y, const float *x, uint32_t n, int has_sink, float sink);
 
@@ -126,6 +130,8 @@ int vik_softmax_sink(float *y, const float *x, uint32_t n, int has_sink, float s
     ensures domain: \result == VIK_OK <==> row_ok{Pre}(x, n);
     ensures sum: \result == VIK_OK && (\exists integer i; 0 <= i < n && \is_finite(\old(x[i]))) ==>
                    \abs(wsum(y, n) - 1) <= VIK_SM_EB(n);
+    ensures top: \result == VIK_OK && (\exists integer i; 0 <= i < n && \is_finite(\old(x[i]))) ==>
+                   \exists integer i; 0 <= i < n && y[i] >= 0x1p-17;
 */
 int vik_softmax(float *y, const float *x, uint32_t n);
 

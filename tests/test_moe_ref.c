@@ -160,9 +160,11 @@ typedef struct {
    the contract, as for gpt-oss, whose largest term is 1). The tolerance is
    the contract's; the check's own sum in double rounds by at most 32 2^-53
    of it (k <= 32 weights of at most 1024), about 2^-38 of the target, which
-   the bound's 2^-18 (or 2^-17) of the target leaves room for. Returns 1 when
-   w satisfies the clause. */
-static int sum_clause(const rule *c, const float *w, const float *p, const uint32_t *idx)
+   the bound's 2^-18 (or 2^-17) of the target leaves room for.
+   Mixtral's sum_fin: with a finite logit among x[0 .. E-1] the zero case
+   is out (x NULL: not checked). Returns 1 when w satisfies the clause. */
+static int sum_clause(const rule *c, const float *w, const float *p, const uint32_t *idx,
+                      const float *x, uint32_t E)
 {
     double s = 0.0, target = c->router == R_DEEPSEEK ? c->rsf : 1.0;
     double eb = c->router == R_DEEPSEEK ? c->rsf * 0x1p-17 + 0x1p-140 : VIK_WSUM_EB;
@@ -173,6 +175,10 @@ static int sum_clause(const rule *c, const float *w, const float *p, const uint3
         if (!p || w[j] != 0.0f || !(p[idx[j]] < 0x1p-99f))
             zero = 0;
     }
+    if (x && c->router == R_SOFTMAX_TOPK)
+        for (j = 0; j < E; j++)
+            if (x[j] >= -FLT_MAX && x[j] <= FLT_MAX)
+                zero = 0;                  /* sum_fin: a finite logit */
     return fabs(s - target) <= eb || zero;
 }
 
@@ -387,7 +393,7 @@ static void test_refs(void)
             rc_bad += route(r, idx, w + t * k, score, groups, x, bias, E) != VIK_OK;
             if (normalises(r))
                 sum_bad += !sum_clause(r, w + t * k, r->router == R_TOPK_SOFTMAX ? NULL : score,
-                                       idx);
+                                       idx, x, E);
             for (j = 0; j < k; j++)
                 if ((int32_t)idx[j] != want[j] && idx_bad++ < SHOW)
                     append(det, sizeof det, "token %zu position %u: %u, want %d; ", t, j,
@@ -600,7 +606,7 @@ static void test_softmax_topk(void)
         rcb += vik_route_softmax_topk(idx, w, score, x, E, k, c.renorm) != VIK_OK;
         if (c.renorm) {
             sums++;
-            sum_bad += !sum_clause(&c, w, score, idx);
+            sum_bad += !sum_clause(&c, w, score, idx, x, E);
         }
         (void)vik_softmax(ref, x, E);
         scb += memcmp(score, ref, E * sizeof *ref) != 0;
@@ -667,7 +673,7 @@ static void test_topk_softmax(void)
             w[j] = u2f(CANARY);
         }
         rcb += vik_route_topk_softmax(idx, w, x, E, k) != VIK_OK;
-        sum_bad += !sum_clause(&c, w, NULL, idx);
+        sum_bad += !sum_clause(&c, w, NULL, idx, NULL, 0);
         oracle_topk(want, x, E, k);
         if (memcmp(idx, want, k * sizeof *idx) != 0 && bad++ < SHOW)
             show_row(det, sizeof det, "gpt-oss", x, E, k, idx, want);
@@ -724,7 +730,7 @@ typedef struct {
 static void ds_one(ds_tally *d, tally *tl, const rule *c, const float *x, const float *bias,
                    uint32_t E)
 {
-    float score[VIK_MOE_EMAX], sel[VIK_MOE_EMAX], w[VIK_MOE_KMAX];
+    float score[VIK_MOE_EMAX], sel[VIK_MOE_EMAX] = {0}, w[VIK_MOE_KMAX];   /* sel: gcc -O2 cannot see the loop fill it */
     uint32_t idx[VIK_MOE_KMAX], groups[VIK_MOE_GMAX], oi[VIK_MOE_KMAX], og[VIK_MOE_GMAX];
     uint32_t j, a, G = E / c->ng;
     double W[VIK_MOE_KMAX], bd[VIK_MOE_KMAX];
@@ -734,7 +740,7 @@ static void ds_one(ds_tally *d, tally *tl, const rule *c, const float *x, const 
     }
     d->n++;
     d->rcb += route(c, idx, w, score, groups, x, bias, E) != VIK_OK;
-    d->sum += !sum_clause(c, w, score, idx);
+    d->sum += !sum_clause(c, w, score, idx, NULL, 0);
     for (j = 0; j < E; j++) {
         float s = vik_sigmoid(x[j]);
         d->scb += f2u(s) != f2u(score[j]);

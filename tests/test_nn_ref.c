@@ -478,7 +478,7 @@ static void test_softmax_random(void)
     static double Y[4096], bd[4096];
     tally t;
     size_t range = 0, notzero = 0, inplace = 0, sumbad = 0, sumchecked = 0, rcbad = 0, order = 0;
-    size_t clause_bad = 0;
+    size_t clause_bad = 0, top_bad = 0, top_rows = 0;
     double worst = 0, dev;
     int trial;
     char desc[400], det[400] = "";
@@ -502,6 +502,18 @@ static void test_softmax_random(void)
         inplace += memcmp(y, yi, n * sizeof *y) != 0;
         softmax_bound(x, n, has_sink, sink, Y, bd);
         clause_bad += !sum_clause(y, x, n, has_sink, &dev);
+        if (!has_sink) {                   /* nn.h's top: an output >= 2^-17 */
+            float top = 0.0f;
+            int finite = 0;
+            for (i = 0; i < n; i++) {
+                top = y[i] > top ? y[i] : top;
+                finite |= x[i] > -FLT_MAX;
+            }
+            if (finite) {
+                top_rows++;
+                top_bad += !(top >= 0x1p-17f);
+            }
+        }
         if (dev > worst)
             worst = dev;
         for (i = 0; i < n; i++) {
@@ -549,6 +561,9 @@ static void test_softmax_random(void)
              "at most 1 + VIK_SM_EB(n) with a sink (nn.h's sum clauses; worst |sum - 1| "
              "without a sink %.3g)", worst);
     check_msg(clause_bad == 0, desc, "%zu rows outside", clause_bad);
+    snprintf(desc, sizeof desc, "random rows without a sink, with a finite entry (%zu): the "
+             "largest output at least 2^-17 (nn.h's top clause)", top_rows);
+    check_msg(top_bad == 0 && top_rows > 20, desc, "%zu rows below", top_bad);
     snprintf(desc, sizeof desc, "random rows with a sink: sum of y < 1 on the %zu rows "
              "where p_sink exceeds the bound's sum", sumchecked);
     check_msg(sumbad == 0 && sumchecked > 20, desc, "%zu rows not below 1: %s", sumbad, det);
