@@ -298,9 +298,9 @@ static float norm_div(float e, float s) {
 }
 
 /* The row's sum, one step at a time: ghost lemmas (no code), proved from
-   wsum's definition in a run of their own (as moe.c's wsum_zero and wsum_next are; named apart, as the ledger's
-   function names are unique), and the only
-   facts on wsum that the runs with it opaque (spec/wsum_logic.h) have. */
+   wsum's definition in a run of their own and the only facts on wsum that
+   the runs with it opaque (spec/wsum_logic.h) have. moe.c's wsum_zero and
+   wsum_next, named apart: the ledger's function names are unique. */
 /*@ ghost
   /@ assigns \nothing;
      ensures zero: wsum(w, 0) == 0;
