@@ -15,11 +15,16 @@
      gamma_N) + n 2^-149 (each y_i = fl(e_i / s), and the computed sum s of
      the N = n + has_sink non-negative terms is at least (1 - gamma_N) times
      their exact sum), u = 2^-24; without a sink, some output is nonzero
-     unless the row is all masked (the max's term is exactly 1);
+     unless the row is all masked (the max's term is exactly 1), and then
+     the largest is at least 2^-17 (top); the sum clauses: within
+     VIK_SM_EB(n) = (n + 1) 2^-23 of 1 without a sink, at most 1 +
+     VIK_SM_EB(n) with one (the double sum here is within n 2^-53 of the
+     real sum, taken off the tolerance);
    - in place (y == x) gives the same bits; vik_softmax equals
      vik_softmax_sink without a sink. */
 #include "bits.h"
 #include "nn.h"
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,7 +60,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     uint32_t sb = 0;
     float sink;
     size_t n = 0, i, k;
-    double sum = 0, N, g;
+    double sum = 0, N, g, tol;
+    float top = 0.0f;
     for (k = 1; k < 5 && k < size; k++)
         sb |= (uint32_t)data[k] << (8 * (k - 1));
     sink = u2f(sb);
@@ -87,6 +93,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if ((rc != VIK_OK || x[i] < -0x1.fffffep127f || (!any && !has_sink)) && y[i] != 0.0f)
             die("nonzero output (error, masked entry or all masked)", n, has_sink, sink, i);
         sum += y[i];
+        top = y[i] > top ? y[i] : top;
     }
     N = (double)n + (has_sink != 0);
     g = N * 0x1p-24 / (1 - N * 0x1p-24);
@@ -94,6 +101,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         die("outputs sum past (1 + u) / (1 - gamma_N)", n, has_sink, sink, 0);
     if (rc == VIK_OK && any && !has_sink && sum == 0)
         die("all outputs 0 on a row with a finite entry", n, has_sink, sink, 0);
+    tol = VIK_SM_EB((double)n) - (double)n * 0x1p-53;
+    if (rc == VIK_OK && any && !has_sink && (fabs(sum - 1) > tol || !(top >= 0x1p-17f)))
+        die("sum further than VIK_SM_EB(n) from 1, or largest output below 2^-17", n,
+            has_sink, sink, 0);
+    if (rc == VIK_OK && has_sink && sum > 1 + tol)
+        die("sum past 1 + VIK_SM_EB(n) with a sink", n, has_sink, sink, 0);
     memcpy(y2, x, n * sizeof *y2);
     if (vik_softmax_sink(y2, y2, (uint32_t)n, has_sink, sink) != rc ||
         memcmp(y, y2, n * sizeof *y) != 0)
