@@ -185,6 +185,10 @@ LINH=dot_tile,next_k,vik_matmul_nvfp4,vik_matmul_mxfp4,grow,grow_tree
 LINA=lane_sum,i32_f32
 STH=st_fields,st_add
 NNH=rope_halves,rope_pairs
+# vik_softmax_sink's range clause: 21 s for CVC5 alone, which crashed on it
+# ("Unknown error") beside the other worker in the clean-clone run of
+# 2026-12-06 (ninth session); Z3 takes 13-17 s alone
+NNH=$NNH,vik_softmax_sink
 Q8H=vik_matmul_nvfp4_q8
 NVH=vik_f32_div_bits
 MOEH=group_scores,candidates
@@ -260,7 +264,7 @@ BOTH=1 wp_run safetensorsh.log kernels/safetensors.c -wp-fct $STH $NOLEM $ZC -wp
 CPPX="-DVIK_DOT_OPAQUE -DVIK_WSUM_OPAQUE" BOTH=1 wp_run attn.log kernels/attn.c -wp-skip-fct inv_sqrt,$ATTNF,$ATTNQ $NOLEM $ZC -wp-timeout 90
 CPPX="-DVIK_DOT_OPAQUE -DVIK_WSUM_OPAQUE" wp_run attnq.log kernels/attn.c -wp-fct $ATTNQ $NOLEM -wp-prover cvc5 -wp-timeout 90
 CPPX=-DVIK_WSUM_OPAQUE wp_run nn.log kernels/nn.c -wp-skip-fct $NNSPLIT,$NNF,$NNH,$NNW,$SMSUM $NOLEM $ZC -wp-timeout 40
-CPPX=-DVIK_WSUM_OPAQUE BOTH=1 wp_run nnh.log kernels/nn.c -wp-fct $NNH $NOLEM $ZC -wp-timeout 40
+CPPX=-DVIK_WSUM_OPAQUE BOTH=1 wp_run nnh.log kernels/nn.c -wp-fct $NNH $NOLEM $ZC -wp-timeout 60
 CPPX=-DVIK_WSUM_OPAQUE BOTH=1 wp_run nnw.log kernels/nn.c -wp-fct $NNW $NOLEM $ZC -wp-timeout 60
 wp_run smsum.log kernels/nn.c -wp-fct $SMSUM $NOLEM $ZC -wp-timeout 40
 # the forward pass's steps that are proved so far (harness/model.c stays
