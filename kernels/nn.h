@@ -94,9 +94,9 @@ int vik_logit_class(float v);
    2^-23 of 1 when no sink and an entry is finite; at most 1 + VIK_SM_EB(n)
    with a sink. Without a sink, a row with a finite entry has an output of
    at least 2^-17 (the largest entry's: 1 over a sum of at most n + 1 <=
-   2^17), so the outputs never all vanish (top). It holds whatever the exp's error: the y are the computed
-   terms divided by their computed sum, so only the sum's and the divisions'
-   roundings enter it. */
+   2^17), so the outputs never all vanish (top). The sum bound holds
+   whatever the exp's error: the y are the computed terms divided by their
+   computed sum, so only the sum's and the divisions' roundings enter it. */
 /*@ requires n: 1 <= n <= VIK_NN_MAX;
     requires valid_x: \valid_read(x + (0 .. n - 1));
     requires valid_y: \valid(y + (0 .. n - 1));
