@@ -125,6 +125,39 @@ static float inv_sqrt(uint32_t D) {
   return 1.0f / r;
 }
 
+/* One output of n known to be out_ok: a ghost lemma (no code), called with
+   a shifted pointer, so that its caller gets the element as the caller
+   indexes it (WP rewrites (o + a)[i] to o[a + i]; the provers do not see
+   through the shift inside out_ok's quantifier). */
+/*@ ghost
+  /@ requires i: i < n;
+     requires ok: out_ok(p, n);
+     assigns \nothing;
+     ensures el: \is_finite(p[i]) && \abs(p[i]) <= 0x1p37;
+  @/
+  static void out_el(float *p, uint32_t n, uint32_t i) { }
+*/
+
+/* The outputs o[0 .. a - 1] and the b written through o + a, joined: a
+   ghost lemma (no code), the b taken one at a time by out_el. Stated over
+   all i at once, as a lemma, the provers timed out (no instance of the
+   shifted quantifier). */
+/*@ ghost
+  /@ requires lo: out_ok(o, a);
+     requires hi: out_ok(o + a, b);
+     assigns \nothing;
+     ensures join: out_ok(o, a + b);
+  @/
+  static void out_join(float *o, uint32_t a, uint32_t b) {
+    /@ loop invariant bounds: 0 <= i <= b;
+       loop invariant done: out_ok(o, a + i);
+       loop assigns i;
+       loop variant b - i;
+    @/
+    for (uint32_t i = 0u; i != b; i++) out_el(o + a, b, i);
+  }
+*/
+
 /* One query head: Tq query rows q, out [Tq, D] at positions qpos0 .. against
    its KV head's rows k, v [S, D]. Offsets advance by D (no products of loop
    counters, which the provers handle poorly). */
@@ -143,6 +176,7 @@ static float inv_sqrt(uint32_t D) {
     requires bounded_k: \forall integer i; 0 <= i < S * D ==> \is_finite(k[i]) && \abs(k[i]) <= 0x1p20;
     requires bounded_v: \forall integer i; 0 <= i < S * D ==> \is_finite(v[i]) && \abs(v[i]) <= 0x1p20;
     assigns out[0 .. Tq * D - 1], w[0 .. S - 1];
+    ensures fin: out_ok(out, Tq * D);
 */
 static void attend_head(float *out, const float *q, const float *k, const float *v, uint32_t D,
                         uint32_t Tq, uint32_t qpos0, uint32_t S, uint32_t W, int has_sink, float sink,
@@ -151,6 +185,7 @@ static void attend_head(float *out, const float *q, const float *k, const float 
   (void)S;                                 /* only the contract uses it */
   /*@ loop invariant bounds: 0 <= t <= Tq;
       loop invariant off: o == t * D;
+      loop invariant done: out_ok(out, o);
       loop assigns t, o, out[0 .. Tq * D - 1], w[0 .. S - 1];
       loop variant Tq - t;
   */
@@ -160,6 +195,7 @@ static void attend_head(float *out, const float *q, const float *k, const float 
     //@ assert span: 0 <= t * D && t * D + D <= Tq * D;
     //@ assert kv: pos + 1 <= S && (pos + 1) * D <= S * D;
     (void)vik_attend(out + o, q + o, k, v, D, pos, W, lo, has_sink, sink, scale, w);
+    //@ ghost out_join(out, o, D);
     o += D;
   }
 }
@@ -330,6 +366,7 @@ static void to_weights(float *s, uint32_t n, int has_sink, float sink) {
                 weight_ok(sc, pos + 1 - lo) && weight_ok(sd, pos + 1 - lo);
     requires bounded_v: \forall integer i; lo * D <= i < (pos + 1) * D ==> \is_finite(v[i]) && \abs(v[i]) <= 0x1p20;
     assigns out[0 .. 4 * D - 1];
+    ensures fin: out_ok(out, 4 * D);
 */
 static void quad_values(float *out, const float *sa, const float *sb, const float *sc, const float *sd,
                         const float *v, uint32_t D, uint32_t lo, uint32_t pos) {
@@ -357,6 +394,8 @@ static void quad_values(float *out, const float *sa, const float *sb, const floa
     //@ assert span: ko == p * D && lo * D <= ko && ko + D <= (pos + 1) * D;
     axpy4(out, sa[i], sb[i], sc[i], sd[i], v + ko, D, i);
   }
+  /* at most 2^16 terms: 2^16 (2^20 + 2^13) <= 2^37 */
+  //@ assert n: acc4(out, D, pos + 1 - lo) && pos + 1 - lo <= 65536;
 }
 
 /* 4 query heads q, out [4, D] at position pos (visible from lo) against one
@@ -397,6 +436,7 @@ static void quad_values(float *out, const float *sa, const float *sb, const floa
     requires bounded_k: \forall integer i; lo * D <= i < (pos + 1) * D ==> \is_finite(k[i]) && \abs(k[i]) <= 0x1p20;
     requires bounded_v: \forall integer i; lo * D <= i < (pos + 1) * D ==> \is_finite(v[i]) && \abs(v[i]) <= 0x1p20;
     assigns out[0 .. 4 * D - 1], sa[0 .. pos - lo], sb[0 .. pos - lo], sc[0 .. pos - lo], sd[0 .. pos - lo];
+    ensures fin: out_ok(out, 4 * D);
 */
 static void attend_quad(float *out, const float *q, const float *k, const float *v, uint32_t D,
                         uint32_t pos, uint32_t lo, int has_sink, float ka, float kb, float kc, float kd,
@@ -436,6 +476,7 @@ static void attend_quad(float *out, const float *q, const float *k, const float 
     requires bounded_v: \forall integer i; 0 <= i < S * D ==> \is_finite(v[i]) && \abs(v[i]) <= 0x1p20;
     requires bounded_sinks: sinks != \null ==> \forall integer i; 0 <= i < g ==> \is_finite(sinks[i]) && \abs(sinks[i]) <= 0x1p60;
     assigns out[0 .. g * Tq * D - 1], w[0 .. 4 * S - 1];
+    ensures fin: out_ok(out, g * Tq * D);
 */
 static void attend_group(float *out, const float *q, const float *k, const float *v, uint32_t g, uint32_t D,
                          uint32_t Tq, uint32_t qpos0, uint32_t S, uint32_t W, const float *sinks, float scale,
@@ -450,6 +491,7 @@ static void attend_group(float *out, const float *q, const float *k, const float
     rows_le(p1, S, D);
     rows_le(lo, p1, D);
     /*@ loop invariant bounds: 0 <= h <= g;
+        loop invariant done: out_ok(out, h * D);
         loop assigns h, out[0 .. g * Tq * D - 1], w[0 .. 4 * S - 1];
         loop variant g - h;
     */
@@ -469,9 +511,12 @@ static void attend_group(float *out, const float *q, const float *k, const float
       }
       attend_quad(out + o, q + o, k, v, D, pos, lo, sinks != NULL, ka, kb, kc, kd, scale, w, w + S, w + S2,
                   w + S3);
+      //@ ghost out_join(out, o, 4u * D);
+      //@ assert next: out_ok(out, h4 * D);
     }
   }
   /*@ loop invariant bounds: 0 <= h <= g;
+      loop invariant done: out_ok(out, h * TD);
       loop invariant qb: \forall integer i; 0 <= i < g * Tq * D ==> \is_finite(q[i]) && \abs(q[i]) <= 0x1p20;
       loop invariant kb: \forall integer i; 0 <= i < S * D ==> \is_finite(k[i]) && \abs(k[i]) <= 0x1p20;
       loop invariant vb: \forall integer i; 0 <= i < S * D ==> \is_finite(v[i]) && \abs(v[i]) <= 0x1p20;
@@ -487,6 +532,8 @@ static void attend_group(float *out, const float *q, const float *k, const float
     //@ assert o: o == h * TD && 0 <= o && o + TD <= g * TD;
     float sk = sinks != NULL ? sinks[h] : 0.0f;
     attend_head(out + o, q + o, k, v, D, Tq, qpos0, S, W, sinks != NULL, sk, scale, w);
+    //@ ghost out_join(out, o, TD);
+    //@ assert next: out_ok(out, h1 * TD);
   }
 }
 
@@ -506,6 +553,7 @@ int vik_attention(float *out, const float *q, const float *k, const float *v, ui
   //@ assert GTD: GTD == g * Tq * D && Hkv * GTD == Hq * TD;
   /* KV head kvh serves query heads kvh g .. kvh g + g - 1 */
   /*@ loop invariant bounds: 0 <= kvh <= Hkv;
+      loop invariant done: out_ok(out, kvh * GTD);
       loop assigns kvh, out[0 .. Hq * Tq * D - 1], w[0 .. 4 * S - 1];
       loop variant Hkv - kvh;
   */
@@ -526,6 +574,8 @@ int vik_attention(float *out, const float *q, const float *k, const float *v, ui
     //@ assert so: so == kvh * g && so + g <= Hq;
     attend_group(out + qo, q + qo, k + ko, v + ko, g, D, Tq, qpos0, S, W, sinks != NULL ? sinks + so : NULL,
                  scale, w);
+    //@ ghost out_join(out, qo, GTD);
+    //@ assert next: out_ok(out, k1 * GTD);
   }
   return VIK_OK;
 }

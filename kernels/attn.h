@@ -27,6 +27,13 @@
 /* first visible position for a query at pos with window W (0: none) */
 /*@ logic integer vis_lo(integer pos, integer W) = W > 0 && pos >= W ? pos - W + 1 : 0; */
 
+/* out_ok: n outputs, each finite and within 2^37 (a weighted sum of value
+   rows of magnitude <= 2^20: at most 2^16 terms of at most 2^20, and the
+   rounding) */
+/*@ predicate out_ok{L}(float *o, integer n) =
+      \forall integer i; 0 <= i < n ==> \is_finite(o[i]) && \abs(o[i]) <= 0x1p37;
+*/
+
 /* One query vector q[D] against keys/values k, v (rows of D, row j at
    k + j D) for the visible positions lo .. pos: out = sum_j w_j v_j with
    w = softmax(scale q.k_j) (the sink, when has_sink, joins the softmax as one
@@ -49,7 +56,7 @@
     requires bounded_v: \forall integer i; lo * D <= i < (pos + 1) * D ==> \is_finite(v[i]) && \abs(v[i]) <= 0x1p20;
     assigns out[0 .. D - 1], w[0 .. pos];
     ensures code: \result == VIK_OK;
-    ensures fin: \forall integer i; 0 <= i < D ==> \is_finite(out[i]) && \abs(out[i]) <= 0x1p37;
+    ensures fin: out_ok(out, D);
 */
 int vik_attend(float *out, const float *q, const float *k, const float *v, uint32_t D, uint32_t pos,
                uint32_t W, uint32_t lo, int has_sink, float sink, float scale, float *w);
@@ -65,7 +72,8 @@ int vik_attend(float *out, const float *q, const float *k, const float *v, uint3
    so that each cached row is read once per KV head, not once per query
    head. The data bounds are the caller's to keep (the forward pass keeps
    them; vik-ref checks its inputs before calling): data outside them is
-   outside the contract. */
+   outside the contract. Within them every output is finite and at most
+   2^37 in magnitude (`fin`). */
 /*@ predicate attn_dims_ok(integer Hq, integer Hkv, integer D, integer Tq, integer qpos0, integer S) =
       1 <= Hq <= 1024 && 1 <= Hkv && 1 <= D <= VIK_HEAD_DIM_MAX && 1 <= Tq && S <= VIK_CTX_MAX &&
       Hq * Tq * D <= VIK_MAT_MAX && Hkv * S * D <= VIK_MAT_MAX &&
@@ -87,6 +95,7 @@ int vik_attend(float *out, const float *q, const float *k, const float *v, uint3
     assigns out[0 .. Hq * Tq * D - 1], w[0 .. 4 * S - 1], __fc_errno;
     ensures code: \result == VIK_OK || \result == VIK_EDOMAIN;
     ensures ok: \result == VIK_OK <==> attn_dims_ok(Hq, Hkv, D, Tq, qpos0, S);
+    ensures fin: \result == VIK_OK ==> out_ok(out, Hq * Tq * D);
 */
 int vik_attention(float *out, const float *q, const float *k, const float *v, uint32_t Hq,
                   uint32_t Hkv, uint32_t D, uint32_t Tq, uint32_t qpos0, uint32_t S, uint32_t W,

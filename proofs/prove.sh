@@ -168,7 +168,7 @@ ATTNF=madd,scaled
 # as long): their own run, CVC5 at 90 s. vik_attend (one goal of 38 s
 # alone with CVC5) keeps both provers
 ATTNQ=rows_le,rows_add,madd4,axpy4,quad_scores,to_weights,quad_values,attend_quad,attend_group,vik_attention
-ATTNQ=$ATTNQ,attend_head,axpy,dim_f32
+ATTNQ=$ATTNQ,attend_head,axpy,dim_f32,out_el,out_join
 # harness/model.c: the arena plan, the cache reset and the small steps of
 # the pass (not yet: moe_ffn, attn_half, ffn_half, vik_forward)
 MODELSTEPS=vik_model_strerror,prod3,add,lay_out,refuse,vik_model_plan,vik_model_reset,norm_rows,rope_rows
