@@ -15,7 +15,7 @@ HLIB := $(B)/harness/npy.o $(B)/harness/rope_table.o $(B)/harness/model_load.o $
 TSRC := $(wildcard tests/test_*.c)
 TBIN := $(TSRC:tests/%.c=$(B)/tests/%)
 
-.PHONY: all prove test test-determinism test-exhaustive test-asan test-tsan lint fuzz bench run run-ref deps clean
+.PHONY: all prove coq test test-determinism test-exhaustive test-asan test-tsan lint fuzz bench run run-ref deps clean
 all: $(B)/libvik.a $(B)/vik-ref $(B)/vik
 
 $(B)/%.o: %.c $(wildcard kernels/*.h spec/*.h harness/*.h tests/*.h)
@@ -164,6 +164,13 @@ $(B)/bench_%: $(KSRC) bench/bench_%.c $(wildcard kernels/*.h spec/*.h bench/*.h 
 # Proofs: Frama-C WP over every kernels/*.c, the ledger in verified/.
 prove:
 	@sh proofs/prove.sh
+
+# The Coq scripts of proofs/coq (exp's method error so far), each checked in
+# a copy under build/coq; needs Debian's coq and libcoq-interval. Not yet
+# part of make prove: no contract states the fact they prove (NOTES).
+coq:
+	@mkdir -p $(B)/coq && cp proofs/coq/*.v $(B)/coq/ && cd $(B)/coq && \
+	  for f in *.v; do coqc -q $$f || exit 1; echo "coq: $$f checked"; done
 
 deps:
 	@sh CI/deps.sh
