@@ -166,8 +166,9 @@ prove:
 	@sh proofs/prove.sh
 
 # The Coq scripts of proofs/coq (exp's method error so far), each checked in
-# a copy under build/coq; needs Debian's coq and libcoq-interval. Not yet
-# part of make prove: no contract states the fact they prove (NOTES).
+# a copy under build/coq; needs Debian's coq and libcoq-interval (make deps).
+# Not yet part of make prove (no contract states the fact they prove,
+# NOTES); CI runs it after make prove.
 coq:
 	@mkdir -p $(B)/coq && cp proofs/coq/*.v $(B)/coq/ && cd $(B)/coq && \
 	  for f in *.v; do coqc -q $$f || exit 1; echo "coq: $$f checked"; done

@@ -11,6 +11,7 @@ step() {
 }
 step sh CI/deps.sh
 step make prove
+step make coq
 # -j2: the builds use both cores (the tests themselves run one at a time)
 step make -j2 test
 # reliability gates (README "Reliability"): ~3-4 min together
