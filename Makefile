@@ -166,11 +166,11 @@ prove:
 	@sh proofs/prove.sh
 
 # The Coq scripts of proofs/coq (exp's method error so far), each checked in
-# a copy under build/coq; needs Debian's coq and libcoq-interval (make deps).
+# a fresh copy under build/coq (no stale script or .vo of an earlier run); needs Debian's coq and libcoq-interval (make deps).
 # Not yet part of make prove (no contract states the fact they prove,
 # NOTES); CI runs it after make prove.
 coq:
-	@mkdir -p $(B)/coq && cp proofs/coq/*.v $(B)/coq/ && cd $(B)/coq && \
+	@rm -rf $(B)/coq && mkdir -p $(B)/coq && cp proofs/coq/*.v $(B)/coq/ && cd $(B)/coq && \
 	  for f in *.v; do coqc -q $$f || exit 1; echo "coq: $$f checked"; done
 
 deps:
