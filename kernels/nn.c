@@ -1,6 +1,7 @@
 /* vik elementwise kernels (see nn.h). */
 #include "nn.h"
 #include "float_logic.h"
+#include "exp_logic.h"
 #include "linear_logic.h"
 #include <math.h>
 
@@ -24,11 +25,13 @@ static float pow2_m16(uint32_t b) {
   return ((p1 * p2) * p3) * lo;
 }
 
-/* e^r on the reduced range (Cephes expf): 1 + r + r^2 P(r). The proof only
-   needs |r| <= 256 here (range facts for no overflow); accuracy is tested. */
-/*@ requires r: \is_finite(r) && \abs(r) <= 256;
+/* e^r on the reduced range (Cephes expf): 1 + r + r^2 P(r). Its rounding
+   is bounded against EXP_P (spec/exp_logic.h), the same polynomial in real
+   arithmetic, which proofs/coq/exp_poly.v bounds against e^r. */
+/*@ requires r: \is_finite(r) && \abs(r) <= 0.35;
     assigns \nothing;
     ensures fin: \is_finite(\result) && \abs(\result) <= 0x1p60;
+    ensures err: \abs(rsub(\result, EXP_P(r))) <= 0x1.8p-24;
 */
 static float exp_poly(float r) {
   float z = r * r;
@@ -40,34 +43,45 @@ static float exp_poly(float r) {
   return p * z + r + 1.0f;
 }
 
-/* k = -x / ln2 rounded to the nearest integer (ties to even), as a float:
-   adding and subtracting 2^23 rounds away the fraction; k in [0, 151] */
+/* m = -x / ln2 rounded to an integer (t + 1/2 truncated: ties go up, either
+   way |r| <= ln2 / 2 and a little). An integer first, then k = m as a float
+   (exact): the Cody-Waite step and the scaling by 2^-m need an integer the
+   provers can see, which the 2^23 rounding trick gives only through the
+   float format, which they do not model. */
 /*@ requires x: \is_finite(x) && -104 <= x <= 0;
     assigns \nothing;
-    ensures k: \is_finite(\result) && 0 <= \result <= 151;
+    ensures m: 0 <= \result <= 151;
+    ensures near: \abs(\result - x * EXP_C) <= 0.5 + 0x1p-16;
 */
-static float exp_k(float x) {
+static int32_t exp_m(float x) {
   float t = x * -1.44269504088896341f;
   //@ assert t: \is_finite(t) && 0 <= t <= 151;
-  float b = t + 0x1p23f;
-  //@ assert b: \is_finite(b) && 0x1p23 <= b <= 0x1p23 + 151;
-  return b - 0x1p23f;
+  //@ assert te: \abs(rsub(t, rmul(x, EXP_C))) <= 0x1p-17;
+  float b = t + 0.5f;
+  //@ assert b: \is_finite(b) && 0.5 <= b <= 151.5;
+  //@ assert be: \abs(rsub(b, radd(t, 0.5))) <= 0x1p-17;
+  return (int32_t)b;   /* SSE2 converts to signed only */
 }
 
-/*@ requires k: \is_finite(k) && 0 <= k <= 151;
+/* m as a float, exact (proved by a case split over m: -wp-auto wp:range) */
+/*@ requires m: 0 <= m <= 151;
     assigns \nothing;
-    ensures m: \result <= 151;
+    ensures k: \is_finite(\result) && \result == m;
 */
-static uint32_t exp_m(float k) { return (uint32_t)(int32_t)k; }   /* SSE2 converts to signed only */
+static float exp_kf(int32_t m) { return (float)m; }
 
-/* r = x + k ln2 by Cody-Waite: ln2 = C1 + C2, C1 with 9 significant bits so
-   that k C1 is exact */
+/* r = x + m ln2 by Cody-Waite: ln2 = C1 + C2 and a little, C1 with 9
+   significant bits so that k C1 is exact */
 /*@ requires x: \is_finite(x) && -104 <= x <= 0;
-    requires k: \is_finite(k) && 0 <= k <= 151;
+    requires m: 0 <= m <= 151;
+    requires c1: \abs(radd(x, rmul(m, EXP_C1))) <= 0.38;
+    requires near: \abs(EXP_RED(x, m)) <= 0.3466;
     assigns \nothing;
-    ensures r: \is_finite(\result) && \abs(\result) <= 256;
+    ensures r: \is_finite(\result) && \abs(\result) <= 0.35;
+    ensures err: \abs(rsub(\result, EXP_RED(x, m))) <= 0x1p-24;
 */
-static float exp_r(float x, float k) {
+static float exp_r(float x, int32_t m) {
+  float k = exp_kf(m);
   return (x + k * 0.693359375f) + k * -2.12194440e-4f;
 }
 
@@ -133,11 +147,14 @@ static float clamp01(float e) {
 */
 static inline float exp_neg(float x) {
   float c = x < -104.0f ? -104.0f : x;     /* e^x < 2^-150 rounds to 0 below -104 */
-  float k = exp_k(c);                      /* e^c = 2^-k e^r */
-  uint32_t m = exp_m(k);
+  int32_t mi = exp_m(c);                   /* e^c = 2^-m e^r */
+  //@ assert c1: \abs(radd(c, rmul(mi, EXP_C1))) <= 0.38;
+  //@ assert near: \abs(EXP_RED(c, mi)) <= 0.3466;
+  float r = exp_r(c, mi);
+  uint32_t m = (uint32_t)mi;
   /* e^r 2^-(m % 16) is exact; the multiplication by 2^(-16 (m / 16)) is the
      only rounding when the result is subnormal */
-  float e = exp_mul(exp_shift(exp_poly(exp_r(c, k)), m % 16u), pow2_m16(m / 16u));
+  float e = exp_mul(exp_shift(exp_poly(r), m % 16u), pow2_m16(m / 16u));
   /* e^x <= 1 for x <= 0: the clamp binds only within the rounding error */
   e = clamp01(e);
   e = x < -104.0f ? 0.0f : e;

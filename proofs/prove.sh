@@ -145,9 +145,13 @@ NNSPLIT=clamp01,vik_silu1,silu,vik_exp_neg,exp_neg,shifted_exp,rms_inv,pow2_m1,p
 # moe.c, attn.c: the same split for their float-comparison helpers
 MOESPLIT=ahead,share,acc_add,at_least,bias_ok,scaled_w,below
 # the float helpers of each file (Gappa first)
-NNF=div_1p,exp_k,exp_mul,exp_poly,exp_r,exp_shift,frac_1p,gate_mul,greater,inv_1p,lane_sq,muldiv_1p
+NNF=div_1p,exp_m,exp_mul,exp_poly,exp_shift,frac_1p,gate_mul,greater,inv_1p,lane_sq,muldiv_1p
 NNF=$NNF,norm_div,pos_add,rms_scale,rot,sum_add,vik_sigmoid,vik_logit_class
 MOEF=biased,pair_sum
+# exp's reduction: exp_kf's k == m by a case split over m (wp:range, CVC5 on
+# each value); exp_r's Gappa goals need m's integrality (k C1 exact), which
+# Gappa sees only through proofs/drivers/gappa_int.drv (gappaint)
+NNEXP=exp_kf,exp_r
 FFNF=add_act,wadd,within
 MXF=mul_e2m1,mul_e4m3
 LINF=madd1,mxfp4_weight,mxfp8_weight,nvfp4_scale,nvfp4_weight,fadd,halve,by512
@@ -263,7 +267,8 @@ BOTH=1 wp_run safetensorsh.log kernels/safetensors.c -wp-fct $STH $NOLEM $ZC -wp
 # goals take 15-25 s alone (row offsets p D under wrapping uint32 counters)
 CPPX="-DVIK_DOT_OPAQUE -DVIK_WSUM_OPAQUE" BOTH=1 wp_run attn.log kernels/attn.c -wp-skip-fct inv_sqrt,$ATTNF,$ATTNQ $NOLEM $ZC -wp-timeout 90
 CPPX="-DVIK_DOT_OPAQUE -DVIK_WSUM_OPAQUE" wp_run attnq.log kernels/attn.c -wp-fct $ATTNQ $NOLEM -wp-prover cvc5 -wp-timeout 90
-CPPX=-DVIK_WSUM_OPAQUE wp_run nn.log kernels/nn.c -wp-skip-fct $NNSPLIT,$NNF,$NNH,$NNW,$SMSUM $NOLEM $ZC -wp-timeout 40
+CPPX=-DVIK_WSUM_OPAQUE wp_run nn.log kernels/nn.c -wp-skip-fct $NNSPLIT,$NNF,$NNH,$NNW,$SMSUM,$NNEXP $NOLEM $ZC -wp-timeout 40
+CPPX=-DVIK_WSUM_OPAQUE wp_run nnexp.log kernels/nn.c -wp-fct $NNEXP $NOLEM -wp-prover gappaint,cvc5 -wp-auto wp:range -wp-timeout 20
 CPPX=-DVIK_WSUM_OPAQUE BOTH=1 wp_run nnh.log kernels/nn.c -wp-fct $NNH $NOLEM $ZC -wp-timeout 60
 CPPX=-DVIK_WSUM_OPAQUE BOTH=1 wp_run nnw.log kernels/nn.c -wp-fct $NNW $NOLEM $ZC -wp-timeout 60
 wp_run smsum.log kernels/nn.c -wp-fct $SMSUM $NOLEM $ZC -wp-timeout 40

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Writes the project's own Why3 configuration (never the user's ~/.why3.conf):
-# what Why3 1.5.1 detects (Z3, CVC4, Gappa), plus two entries of ours:
+# what Why3 1.5.1 detects (Z3, CVC4, Gappa), plus entries of ours:
 #   Z3 "wp"  : Z3 with proofs/drivers/z3_wp.drv (prunes two Cfloat axioms)
+#   Gappa "int": Gappa with proofs/drivers/gappa_int.drv (int variables seen)
 #   CVC5     : cvc5 1.0.x, unknown to Why3 1.5.1, via proofs/drivers/cvc5_wp.drv
 set -eu
 out=$1
@@ -48,6 +49,19 @@ in_place = false
 interactive = false
 name = "Gappa"
 shortcut = "gappawp"
+version = "$($gappa --version 2>&1 | sed -n 's/^Gappa \([^ ]*\).*/\1/p')"
+
+# the same Gappa, driver proofs/drivers/gappa_int.drv (int variables as
+# themselves), for the goals that need an int's integrality (exp_r)
+[prover]
+alternative = "int"
+command = "timeout 2 $gappa -Eprecision=70"
+driver = "$drv/gappa_int.drv"
+editor = ""
+in_place = false
+interactive = false
+name = "Gappa"
+shortcut = "gappaint"
 version = "$($gappa --version 2>&1 | sed -n 's/^Gappa \([^ ]*\).*/\1/p')"
 CONF
 cvc5=$(command -v cvc5 || true)

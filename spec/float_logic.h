@@ -6,6 +6,11 @@
       // Why3 theory proofs/wp/gappahelp.mlw (driver proofs/wp/rsub.driver); it only
       // keeps WP's simplifier from rewriting round(e) - e, which Gappa bounds
       logic real rsub(real x, real y);
+      // x + y and x * y on reals, the same way: Gappa matches round(e) - e
+      // only when e is written in the rounded operation's order, and Qed
+      // would put a constant first (0.5 + t for the code's t + 0.5f)
+      logic real radd(real x, real y);
+      logic real rmul(real x, real y);
     }
     axiomatic F32Add {
       // C's float a + b, IEEE binary32 rounded to nearest even: a declaration
