@@ -28,13 +28,14 @@
 #define VIK_SM_EB(n) (((n) + 1) * 0x1p-23)
 #define VIK_SM_V (0x1p-24 + 0x1p-31)
 
-/* e^x for finite x <= 0. Cody-Waite reduction x = -k ln2 + r, |r| <= ~0.35,
-   a degree-7 polynomial for e^r (Cephes expf coefficients), and the exact
-   power 2^k applied in two steps, so that a subnormal result is rounded once.
-   Proved: result in [0, 1], exactly 1 at x = 0, no runtime error. Accuracy:
+/* e^x for finite x <= 0. Cody-Waite reduction x = -m ln2 + r, m an integer,
+   |r| <= 0.35, a degree-7 polynomial for e^r (Cephes expf coefficients), and
+   the exact power 2^-m applied in two steps, so that a subnormal result is
+   rounded once. Proved: result in [0, 1], exactly 1 at x = 0, no runtime
+   error; the helpers' errors (nn.c: exp_m, exp_r, exp_poly). Accuracy:
    < 1 ulp against the real exponential (max 0.982 ulp, at -0x1.459444p+6),
-   checked on every float32 in [-104, 0] by make test-exhaustive; not yet
-   proved. */
+   checked on every float32 in [-104, 0] by make test-exhaustive; as one
+   clause here, not yet proved (verified/NOTES.md, "Plan: exp's accuracy"). */
 /*@ requires arg: \is_finite(x) && x <= 0;
     assigns \nothing;
     ensures range: \is_finite(\result) && 0 <= \result <= 1;
