@@ -150,7 +150,8 @@ NNF=$NNF,norm_div,pos_add,rms_scale,rot,sum_add,vik_sigmoid,vik_logit_class
 MOEF=biased,pair_sum
 # exp's reduction: exp_kf's k == m by a case split over m (wp:range, CVC5 on
 # each value); exp_r's Gappa goals need m's integrality (k C1 exact), which
-# Gappa sees only through proofs/drivers/gappa_int.drv (gappaint)
+# Gappa sees only through proofs/drivers/gappa_int.drv (gappaint); exp_r
+# has no wp:range (it took over from Gappa: 152 cases per goal)
 NNEXP=exp_kf,exp_r
 FFNF=add_act,wadd,within
 MXF=mul_e2m1,mul_e4m3
@@ -268,7 +269,8 @@ BOTH=1 wp_run safetensorsh.log kernels/safetensors.c -wp-fct $STH $NOLEM $ZC -wp
 CPPX="-DVIK_DOT_OPAQUE -DVIK_WSUM_OPAQUE" BOTH=1 wp_run attn.log kernels/attn.c -wp-skip-fct inv_sqrt,$ATTNF,$ATTNQ $NOLEM $ZC -wp-timeout 90
 CPPX="-DVIK_DOT_OPAQUE -DVIK_WSUM_OPAQUE" wp_run attnq.log kernels/attn.c -wp-fct $ATTNQ $NOLEM -wp-prover cvc5 -wp-timeout 90
 CPPX=-DVIK_WSUM_OPAQUE wp_run nn.log kernels/nn.c -wp-skip-fct $NNSPLIT,$NNF,$NNH,$NNW,$SMSUM,$NNEXP $NOLEM $ZC -wp-timeout 40
-CPPX=-DVIK_WSUM_OPAQUE wp_run nnexp.log kernels/nn.c -wp-fct $NNEXP $NOLEM -wp-prover gappaint,cvc5 -wp-auto wp:range -wp-timeout 20
+CPPX=-DVIK_WSUM_OPAQUE wp_run nnk.log kernels/nn.c -wp-fct exp_kf $NOLEM -wp-prover cvc5 -wp-auto wp:range -wp-timeout 20
+CPPX=-DVIK_WSUM_OPAQUE wp_run nnexp.log kernels/nn.c -wp-fct exp_r $NOLEM -wp-prover gappaint,cvc5 -wp-timeout 20
 CPPX=-DVIK_WSUM_OPAQUE BOTH=1 wp_run nnh.log kernels/nn.c -wp-fct $NNH $NOLEM $ZC -wp-timeout 60
 CPPX=-DVIK_WSUM_OPAQUE BOTH=1 wp_run nnw.log kernels/nn.c -wp-fct $NNW $NOLEM $ZC -wp-timeout 60
 wp_run smsum.log kernels/nn.c -wp-fct $SMSUM $NOLEM $ZC -wp-timeout 40
