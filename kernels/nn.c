@@ -15,6 +15,7 @@
 /*@ requires b: b <= 9;
     assigns \nothing;
     ensures range: \is_finite(\result) && 0 < \result <= 1;
+    ensures val: \result == EXP_S16(b);
 */
 static float pow2_m16(uint32_t b) {
   float lo = b % 2u == 1u ? 0x1p-16f : 1.0f;
@@ -30,7 +31,7 @@ static float pow2_m16(uint32_t b) {
    arithmetic, which proofs/coq/exp_poly.v bounds against e^r. */
 /*@ requires r: \is_finite(r) && \abs(r) <= 0.35;
     assigns \nothing;
-    ensures fin: \is_finite(\result) && \abs(\result) <= 0x1p60;
+    ensures fin: \is_finite(\result) && 0.6 <= \result <= 1.5;
     ensures err: \abs(rsub(\result, EXP_P(r))) <= 0x1.8p-24;
 */
 static float exp_poly(float r) {
@@ -95,6 +96,7 @@ static float exp_r(float x, int32_t m) {
 /*@ requires lo: lo <= 3;
     assigns \nothing;
     ensures range: \is_finite(\result) && 0x1p-3 <= \result <= 1;
+    ensures val: \result == EXP_S1(lo);
 */
 static float pow2_m1(uint32_t lo) {
   float a = lo % 2u == 1u ? 0x1p-1f : 1.0f;
@@ -105,6 +107,7 @@ static float pow2_m1(uint32_t lo) {
 /*@ requires hi: hi <= 3;
     assigns \nothing;
     ensures range: \is_finite(\result) && 0x1p-12 <= \result <= 1;
+    ensures val: \result == EXP_S4(hi);
 */
 static float pow2_m4(uint32_t hi) {
   float a = hi % 2u == 1u ? 0x1p-4f : 1.0f;
@@ -112,34 +115,72 @@ static float pow2_m4(uint32_t hi) {
   return a * b;
 }
 
-/* p 2^-a = (p 2^-(a % 4)) 2^(-4 (a / 4)), both products exact for the
-   polynomial's values */
-/*@ requires p: \is_finite(p) && \abs(p) <= 0x1p60;
-    requires a: a <= 15;
+/* p 2^-(lo + 4 hi) = (p 2^-lo) 2^(-4 hi). Both products are exact for the
+   polynomial's values (no underflow: p 2^-15 >= 2^-16), which the rel clause
+   does not say: stated as two roundings relative to the exact product, what
+   Gappa proves without knowing p a float */
+/*@ requires p: \is_finite(p) && 0.6 <= p <= 1.5;
+    requires lo: lo <= 3;
+    requires hi: hi <= 3;
     assigns \nothing;
-    ensures fin: \is_finite(\result) && \abs(\result) <= 0x1p60;
+    ensures fin: \is_finite(\result) && 0 < \result <= 1.6;
+    ensures rel: \abs(\result - p * EXP_S1(lo) * EXP_S4(hi)) <= 0x1.1p-23 * (p * EXP_S1(lo) * EXP_S4(hi));
 */
-static float exp_shift(float p, uint32_t a) {
-  float c = pow2_m1(a % 4u), d = pow2_m4(a / 4u);
-  return (p * c) * d;
+static float exp_shift(float p, uint32_t lo, uint32_t hi) {
+  float c = pow2_m1(lo), d = pow2_m4(hi);
+  float q = (p * c) * d;
+  /* Gappa bounds a composed relative error only as a quotient */
+  //@ assert q: rmul(rmul(p, c), d) > 0 && \abs(rsub(q, rmul(rmul(p, c), d)) / rmul(rmul(p, c), d)) <= 0x1.1p-23;
+  //@ assert q2: \abs(rsub(q, rmul(rmul(p, c), d))) <= 0x1.1p-23 * rmul(rmul(p, c), d);
+  return q;
 }
 
-/*@ requires e: \is_finite(e) && \abs(e) <= 0x1p60;
+/* the one rounding of the scaling: relative 2^-24, or 2^-150 when the
+   result is subnormal */
+/*@ requires e: \is_finite(e) && 0 < e <= 1.6;
     requires s: \is_finite(s) && 0 < s <= 1;
     assigns \nothing;
-    ensures fin: \is_finite(\result) && \abs(\result) <= 0x1p60;
+    ensures fin: \is_finite(\result) && 0 <= \result <= 1.7;
+    ensures rel: \abs(\result - e * s) <= 0x1p-24 * (e * s) + 0x1p-150;
 */
-static float exp_mul(float e, float s) { return e * s; }
+static float exp_mul(float e, float s) {
+  float r = e * s;
+  //@ assert rel: \abs(rsub(r, rmul(e, s))) <= 0x1p-24 * rmul(e, s) + 0x1p-150;
+  return r;
+}
 
 /*@ requires e: \is_finite(e);
     assigns \nothing;
     ensures range: \is_finite(\result) && 0 <= \result <= 1;
+    ensures keep: 0 <= e <= 1 ==> \result == e;
+    ensures hi: e > 1 ==> \result == 1;
+    ensures lo: e < 0 ==> \result == 0;
 */
 static float clamp01(float e) {
   if (e < 0.0f) return 0.0f;
   if (e > 1.0f) return 1.0f;
   return e;
 }
+
+/* The composition of the helpers' errors (exp_acc), and the tail: contract-
+   only ghost functions, whose ensures are proved in a run of their own from
+   the Coq-proved lemmas of spec/exp_logic.h (-DVIK_EXP_FACTS), so that no
+   other goal carries those lemmas in its context */
+/*@ ghost
+  /@ requires steps: exp_steps(c, m, r, p, s, e);
+     requires c: c <= 0;
+     assigns \nothing;
+     ensures acc: \abs(e - \exp(c)) <= 0x1p-21 * \exp(c) + 0x1p-150;
+     ensures le1: \exp(c) <= 1;
+  @/
+  static void exp_join(float c, int32_t m, float r, float p, float s, float e) { }
+*/
+/*@ ghost
+  /@ assigns \nothing;
+     ensures tail: x <= -104 ==> \exp(x) <= 0x1p-150;
+  @/
+  static void exp_tiny(float x) { }
+*/
 
 /* vik_exp_neg's body, inlined where it is used so that loops of it
    vectorise: branch-free (selects, no early return), below -104 on the
@@ -149,17 +190,24 @@ static float clamp01(float e) {
     ensures range: \is_finite(\result) && 0 <= \result <= 1;
     ensures one: x == 0 ==> \result == 1;
     ensures zero: x < -104 ==> \result == 0;
+    ensures acc: \abs(\result - \exp(x)) <= 0x1p-21 * \exp(x) + 0x1p-150;
 */
 static inline float exp_neg(float x) {
   float c = x < -104.0f ? -104.0f : x;     /* e^x < 2^-150 rounds to 0 below -104 */
+  //@ ghost int big = x < -104.0f;
+  //@ assert tail: big != 0 ==> x < -104;
   int32_t mi = exp_m(c);                   /* e^c = 2^-m e^r */
   //@ assert c1: \abs(radd(c, rmul(mi, EXP_C1))) <= 0.38;
   //@ assert near: \abs(EXP_RED(c, mi)) <= 0.3466;
   float r = exp_r(c, mi);
   uint32_t m = (uint32_t)mi;
-  /* e^r 2^-(m % 16) is exact; the multiplication by 2^(-16 (m / 16)) is the
+  float p = exp_poly(r);
+  /* p 2^-(m % 16) is exact; the multiplication by 2^(-16 (m / 16)) is the
      only rounding when the result is subnormal */
-  float e = exp_mul(exp_shift(exp_poly(r), m % 16u), pow2_m16(m / 16u));
+  float s = exp_shift(p, m % 4u, (m % 16u) / 4u);
+  float e = exp_mul(s, pow2_m16(m / 16u));
+  //@ ghost exp_join(c, mi, r, p, s, e);
+  //@ ghost exp_tiny(x);
   /* e^x <= 1 for x <= 0: the clamp binds only within the rounding error */
   e = clamp01(e);
   e = x < -104.0f ? 0.0f : e;

@@ -41,6 +41,7 @@
     ensures range: \is_finite(\result) && 0 <= \result <= 1;
     ensures one: x == 0 ==> \result == 1;
     ensures zero: x < -104 ==> \result == 0;
+    ensures acc: \abs(\result - \exp(x)) <= 0x1p-21 * \exp(x) + 0x1p-150;
 */
 float vik_exp_neg(float x);
 

@@ -10,7 +10,8 @@ def goal_fn(line):
     line = line.replace("Goal typed_rsub_", "Goal typed_")
     # lemmas of spec/ count as their own ledger entries, "lemma:NAME"
     line = re.sub(r"Goal typed_lemma_(\w+)", lambda g: "Goal typed_lemma:%s_lemma" % g.group(1), line)
-    m = re.match(r"\[wp\] \[.*?\] Goal typed_(.+?)_(%s)" % KINDS, line)
+    # [coq]: a Coq-proved ACSL lemma, written by prove.sh after proofs/coq.sh
+    m = re.match(r"\[(?:wp|coq)\] \[.*?\] Goal typed_(.+?)_(%s)" % KINDS, line)
     return m.group(1) if m else None
 
 # prove.sh's re-run of a run's failed functions, alone after all the runs:
@@ -37,7 +38,7 @@ for line in open(log):
     total[fn] = total.get(fn, 0) + 1
     if ": Valid" in line:   # the verdict; [Failed] and any other line is unproved
         proved[fn] = proved.get(fn, 0) + 1
-        provers.setdefault(fn, set()).add(re.match(r"\[wp\] \[([^]\s]+)", line).group(1))
+        provers.setdefault(fn, set()).add(re.match(r"\[(?:wp|coq)\] \[([^]\s]+)", line).group(1))
 fail = 0
 # every function defined in kernels/ must have goals (a contract) in the report
 defs, where = set(), {}
