@@ -83,7 +83,9 @@ if fail:
 ver = lambda c: subprocess.run(c, shell=True, capture_output=True, text=True).stdout.strip().splitlines()[0]
 with open(ledger, "w") as o:
     o.write("# vik proof ledger, written by make prove: function proved/total provers\n")
-    o.write("# frama-c %s; %s; %s; %s; %s\n" % (ver("frama-c -version"), ver("why3 --version"), ver("z3 --version"), ver("cvc5 --version"), ver("gappa --version 2>&1")))
+    o.write("# frama-c %s; %s; %s; %s; %s; %s\n" % (ver("frama-c -version"), ver("why3 --version"), ver("z3 --version"), ver("cvc5 --version"), ver("gappa --version 2>&1"), ver("coqc --version")))
+    o.write("# Coq: an ACSL lemma that WP assumes (spec/exp_logic.h, VIK_EXP_FACTS) and coqc proves\n"
+            "# (proofs/coq, checked inside make prove by proofs/coq.sh)\n")
     o.write("# what the goals cover, what is proved in a weaker form and what is not yet proved\n"
             "# (e.g. the encoders' global nearest-even form, exp's accuracy):\n"
             "# verified/NOTES.md\n")
