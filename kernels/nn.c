@@ -194,6 +194,8 @@ static float clamp01(float e) {
 */
 static inline float exp_neg(float x) {
   float c = x < -104.0f ? -104.0f : x;     /* e^x < 2^-150 rounds to 0 below -104 */
+  /* the code's comparison as a fact on reals (the provers do not relate
+     the float comparison with the constant by themselves) */
   //@ ghost int big = x < -104.0f;
   //@ assert tail: big != 0 ==> x < -104;
   int32_t mi = exp_m(c);                   /* e^c = 2^-m e^r */
