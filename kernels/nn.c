@@ -193,7 +193,12 @@ static float clamp01(float e) {
     ensures acc: \abs(\result - \exp(x)) <= 0x1p-21 * \exp(x) + 0x1p-150;
 */
 static inline float exp_neg(float x) {
-  float c = x < -104.0f ? -104.0f : x;     /* e^x < 2^-150 rounds to 0 below -104 */
+  /* e^x < 2^-150 rounds to 0 below -104. The clamped value is x 0 - 104, not
+     the constant -104 (the same for finite x): with a constant, gcc -O3
+     specialises the whole exp for that path (partial redundancy
+     elimination), and a loop of exp_neg no longer if-converts, so no longer
+     vectorises (the softmax's terms, SiLU, SwiGLU: 10x slower) */
+  float c = x < -104.0f ? x * 0.0f - 104.0f : x;
   /* the code's comparison as a fact on reals (the provers do not relate
      the float comparison with the constant by themselves) */
   //@ ghost int big = x < -104.0f;
@@ -574,7 +579,7 @@ static void divide_row(float *y, uint32_t n, float S) {
     ensures one: \is_finite(v) && v == m ==> \result == 1;
 */
 static float shifted_exp(float v, float m) {
-  float d = -0x1p7f;
+  float d = m * 0.0f - 0x1p7f;             /* -128, not a constant: see exp_neg */
   //@ assert minf: v < -F32_MAX ==> \is_minus_infinity(v);
   if (!(v < -F32_MAX)) {
     //@ assert fin: \is_finite(v) && \abs(v) <= VIK_LOGIT_MAX && v <= m;
