@@ -110,6 +110,7 @@ test-tsan: $(B)/tsan/test_par
 LINTSRC := $(wildcard kernels/*.c harness/*.c)
 lint:
 	@sh CI/lint.sh $(LINTSRC)
+	@sh CI/vectorise.sh
 
 # libFuzzer targets (clang), ASan + UBSan; each runs FUZZ_TIME seconds on its
 # seed corpus fuzz/corpus/<target>; findings go to build/fuzz/<target>/.
