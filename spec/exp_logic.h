@@ -51,8 +51,8 @@
       -104 <= c <= 0 && 0 <= m <= 151 && \abs(r) <= 0.35 &&
       \abs(rsub(r, EXP_RED(c, m))) <= 0x1p-24 &&
       \abs(rsub(p, EXP_P(r))) <= 0x1.8p-24 &&
-      \abs(s - p * EXP_S1(m % 4) * EXP_S4((m % 16) / 4)) <=
-        0x1.1p-23 * (p * EXP_S1(m % 4) * EXP_S4((m % 16) / 4)) &&
+      \abs(rsub(s, rmul(rmul(p, EXP_S1(m % 4)), EXP_S4((m % 16) / 4)))) <=
+        0x1.1p-23 * rmul(rmul(p, EXP_S1(m % 4)), EXP_S4((m % 16) / 4)) &&
       \abs(e - s * EXP_S16(m / 16)) <= 0x1p-24 * (s * EXP_S16(m / 16)) + 0x1p-150;
 */
 #ifdef VIK_EXP_FACTS

@@ -248,13 +248,13 @@ Definition exp_steps (c : R) (m : Z) (r p s e : R) : Prop :=
   -104 <= c <= 0 /\ (0 <= m <= 151)%Z /\ Rabs r <= 0.35 /\
   Rabs (rsub r (EXP_RED c (IZR m))) <= / 2 ^ 24 /\
   Rabs (rsub p (EXP_P r)) <= 3 / 2 ^ 25 /\
-  Rabs (s - p * EXP_S1 (Z.rem m 4) * EXP_S4 (Z.quot (Z.rem m 16) 4))
-    <= 17 / 2 ^ 27 * (p * EXP_S1 (Z.rem m 4) * EXP_S4 (Z.quot (Z.rem m 16) 4)) /\
+  Rabs (rsub s (rmul (rmul p (EXP_S1 (Z.rem m 4))) (EXP_S4 (Z.quot (Z.rem m 16) 4))))
+    <= 17 / 2 ^ 27 * rmul (rmul p (EXP_S1 (Z.rem m 4))) (EXP_S4 (Z.quot (Z.rem m 16) 4)) /\
   Rabs (e - s * EXP_S16 (Z.quot m 16)) <= / 2 ^ 24 * (s * EXP_S16 (Z.quot m 16)) + / 2 ^ 150.
 
 Lemma exp_acc : forall (c r p s e : R) (m : Z),
   exp_steps c m r p s e -> Rabs (e - exp c) <= / 2 ^ 21 * exp c + / 2 ^ 150.
 Proof.
   intros c r p s e m (Hc & Hm & Hr & Hred & Hp & Hs & He).
-  unfold rsub in *. eapply exp_acc_hyps; eassumption.
+  unfold rsub, rmul in *. eapply exp_acc_hyps; eassumption.
 Qed.
