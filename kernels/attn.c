@@ -9,17 +9,30 @@
    w v is at most 2^20 (w in [0, 1], |v| <= 2^20) and each addition rounds by
    at most half an ulp at 2^37 (2^13), the most out can reach in 2^16 rows. */
 
+/* a + b, its rounding relative (Gappa proves it of a sum of two parameters;
+   inside madd, with the product's rounding in view, it did not) */
+/*@ requires a: \is_finite(a) && \abs(a) <= 0x1p56;
+    requires b: \is_finite(b) && \abs(b) <= 0x1p56;
+    assigns \nothing;
+    ensures fin: \is_finite(\result);
+    ensures err: \abs(a + b) <= 0x1p38 ==> \abs(rsub(\result, a + b)) <= 0x1p13;
+    ensures rel: \abs(rsub(\result, a + b)) <= 0x1p-24 * \abs(a + b) + 0x1p-150;
+*/
+static float add_rel(float a, float b) { return a + b; }
+
 /*@ requires w: \is_finite(w) && 0 <= w <= 1;
     requires v: \is_finite(v) && \abs(v) <= 0x1p20;
     requires a: \is_finite(a) && \abs(a) <= 0x1p37;
     assigns \nothing;
     ensures fin: \is_finite(\result);
     ensures err: \abs(\result) <= \abs(a) + 0x1p20 + 0x1p13;
+    ensures rel: \abs(\result - (a + w * v)) <= 0x1p-24 * \abs(a + w * v) + 0x1.000002p-24 * \abs(w * v) + 0x1p-148;
 */
 static float madd(float a, float w, float v) {
   float p = w * v;
   //@ assert p: \is_finite(p) && \abs(p) <= 0x1p20;
-  float r = a + p;
+  //@ assert pr: \abs(rsub(p, rmul(w, v))) <= 0x1p-24 * \abs(rmul(w, v)) + 0x1p-150;
+  float r = add_rel(a, p);
   //@ assert err: \abs(rsub(r, a + p)) <= 0x1p13;
   return r;
 }

@@ -166,7 +166,7 @@ DOTOPQ=vik_dot_f32,chunk_step
 NVF=nv_within,gscale,div6,mul_scale,mul_el
 Q8F=q8_f32,q8_scale,q8_nvhalf,q8_pair,q8_nvd,q8_add
 CFGF=div_pos,mul_pos,num_in,times10,in_range
-ATTNF=madd,scaled
+ATTNF=add_rel,madd,scaled
 # attn.c's 4-head decode path, the head loop and the per-head path but
 # vik_attend: CVC5 alone proves all of their 433 + 57 goals (4 min 50 s
 # alone at 40 s a goal, the longest 24 s; both provers took about 1.5 times
