@@ -92,6 +92,8 @@ int vik_act_ok_at(const float *x, uint32_t o, uint32_t n);
     requires sep_w: wmat_sep(w, m, n, y, T * m) && wmat_sep(w, m, n, x, T * n);
     requires bounded_x: act_ok(x, T * n);
     assigns y[0 .. T * m - 1];
+    ensures fin: \forall integer t, o; 0 <= t < T && o0 <= o < o1 ==>
+                   \is_finite(y[cell(t, m, o)]) && \abs(y[cell(t, m, o)]) <= 0x1p57;
 */
 void vik_wmat_rows(float *y, const float *x, vik_wmat w, uint32_t T, uint32_t n, uint32_t m, uint32_t o0,
                    uint32_t o1);
@@ -106,6 +108,8 @@ void vik_wmat_rows(float *y, const float *x, vik_wmat w, uint32_t T, uint32_t n,
     requires sep_w: wmat_sep(w, m, n, y, T * m) && wmat_sep(w, m, n, x, T * n);
     requires bounded_x: act_ok(x, T * n);
     assigns y[0 .. T * m - 1];
+    ensures fin: \forall integer t, o; 0 <= t < T && 0 <= o < m ==>
+                   \is_finite(y[cell(t, m, o)]) && \abs(y[cell(t, m, o)]) <= 0x1p57;
 */
 void vik_wmat_matmul(float *y, const float *x, vik_wmat w, uint32_t T, uint32_t n, uint32_t m);
 

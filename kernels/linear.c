@@ -471,7 +471,7 @@ float vik_dot_f32(const float *a, const float *b, uint32_t n) {
     requires bw: \forall integer i; 0 <= i < TILE_ROWS * n ==> \is_finite(w[i]) && \abs(w[i]) <= 0x1p20;
     requires bx: \forall integer i; 0 <= i < 2 * n ==> \is_finite(x[i]) && \abs(x[i]) <= 0x1p20;
     assigns out[0 .. 2 * TILE_ROWS - 1];
-    ensures fin: \forall integer j; 0 <= j < 2 * TILE_ROWS ==> \is_finite(out[j]);
+    ensures fin: \forall integer j; 0 <= j < 2 * TILE_ROWS ==> \is_finite(out[j]) && \abs(out[j]) <= 0x1p57;
 */
 static void dot_tile(float *out, const float *w, const float *x, uint32_t n) {
   float acc[2u * TILE_ROWS * VIK_LANES], set[VIK_LANES];   /* lane set j = 2 rr + cc at acc + 16j */
@@ -566,7 +566,7 @@ static void dot_tile(float *out, const float *w, const float *x, uint32_t n) {
   /*@ assert lanes: \forall integer i; 0 <= i < 2 * TILE_ROWS * VIK_LANES ==>
                       \is_finite(acc[i]) && \abs(acc[i]) <= 0x1p53; */
   /*@ loop invariant bounds: 0 <= j <= 2 * TILE_ROWS;
-      loop invariant fin: \forall integer i; 0 <= i < j ==> \is_finite(out[i]);
+      loop invariant fin: \forall integer i; 0 <= i < j ==> \is_finite(out[i]) && \abs(out[i]) <= 0x1p57;
       loop assigns j, k, out[0 .. 2 * TILE_ROWS - 1], set[0 .. VIK_LANES - 1];
       loop variant 2 * TILE_ROWS - j;
   */
@@ -581,8 +581,27 @@ static void dot_tile(float *out, const float *w, const float *x, uint32_t n) {
   }
 }
 
+/* The outputs of rows oa .. o - 1 and those of row o make those of rows
+   oa .. o (tokens ta .. tb - 1): a ghost lemma, in a context of its own (in
+   a loop's, with the call's facts beside them, the provers timed out on
+   this case split) */
+/*@ ghost
+  /@ requires done: \forall integer t2, o2; ta <= t2 < tb && oa <= o2 < o ==>
+                      \is_finite(y[cell(t2, m, o2)]) && \abs(y[cell(t2, m, o2)]) <= 0x1p57;
+     requires col: \forall integer t2, o2; ta <= t2 < tb && o <= o2 < o + 1 ==>
+                     \is_finite(y[cell(t2, m, o2)]) && \abs(y[cell(t2, m, o2)]) <= 0x1p57;
+     assigns \nothing;
+     ensures next: \forall integer t2, o2; ta <= t2 < tb && oa <= o2 < o + 1 ==>
+                     \is_finite(y[cell(t2, m, o2)]) && \abs(y[cell(t2, m, o2)]) <= 0x1p57;
+  @/
+  static void rows_next_t(float *y, uint32_t ta, uint32_t tb, uint32_t m, uint32_t oa, uint32_t o) { }
+*/
+
 /* Rows oa <= o < ob and tokens ta <= t < tb of y = x W^T, one vik_dot_f32
-   each: what the tiles leave over. */
+   each: what the tiles leave over. Every other entry keeps its bound (keep:
+   the assigns clause covers all of y). */
+#define Y_OK(t, o) (\is_finite(y[cell(t, m, o)]) && \abs(y[cell(t, m, o)]) <= 0x1p57)
+#define Y_OUT(t, o) (0 <= (t) < T && 0 <= (o) < m && !(ta <= (t) < tb && oa <= (o) < ob))
 /*@ requires dims: 1 <= T && 1 <= n <= VIK_K_MAX && 1 <= m && T * n <= VIK_MAT_MAX &&
                    m * n <= VIK_MAT_MAX && T * m <= VIK_MAT_MAX;
     requires rows: 0 <= oa <= ob <= m;
@@ -594,6 +613,8 @@ static void dot_tile(float *out, const float *w, const float *x, uint32_t n) {
     requires bounded_x: bounded_f32(x, T * n);
     requires bounded_w: bounded_f32(w, m * n);
     assigns y[0 .. T * m - 1];
+    ensures fin: \forall integer t, o; ta <= t < tb && oa <= o < ob ==> Y_OK(t, o);
+    ensures keep: \forall integer t, o; Y_OUT(t, o) ==> \at(Y_OK(t, o), Pre) ==> Y_OK(t, o);
 */
 static void dots(float *y, const float *x, const float *w, uint32_t T, uint32_t n, uint32_t m,
                  uint32_t oa, uint32_t ob, uint32_t ta, uint32_t tb) {
@@ -601,6 +622,8 @@ static void dots(float *y, const float *x, const float *w, uint32_t T, uint32_t 
   /*@ loop invariant bounds: oa <= o <= ob;
       loop invariant wb: bounded_f32(w, m * n);
       loop invariant xb: bounded_f32(x, T * n);
+      loop invariant done: \forall integer t2, o2; ta <= t2 < tb && oa <= o2 < o ==> Y_OK(t2, o2);
+      loop invariant keep: \forall integer t2, o2; Y_OUT(t2, o2) ==> \at(Y_OK(t2, o2), Pre) ==> Y_OK(t2, o2);
       loop assigns o, y[0 .. T * m - 1];
       loop variant ob - o;
   */
@@ -610,6 +633,9 @@ static void dots(float *y, const float *x, const float *w, uint32_t T, uint32_t 
     /*@ loop invariant bounds: ta <= t <= tb;
         loop invariant wb: bounded_f32(w, m * n);
         loop invariant xb: bounded_f32(x, T * n);
+        loop invariant done: \forall integer t2, o2; ta <= t2 < tb && oa <= o2 < o ==> Y_OK(t2, o2);
+        loop invariant col: \forall integer t2, o2; ta <= t2 < t && o <= o2 < o + 1 ==> Y_OK(t2, o2);
+        loop invariant keep: \forall integer t2, o2; Y_OUT(t2, o2) ==> \at(Y_OK(t2, o2), Pre) ==> Y_OK(t2, o2);
         loop assigns t, y[0 .. T * m - 1];
         loop variant tb - t;
     */
@@ -617,10 +643,34 @@ static void dots(float *y, const float *x, const float *w, uint32_t T, uint32_t 
       //@ assert xoff: \forall integer k; 0 <= k < n ==> 0 <= t * n + k < T * n;
       //@ assert xrow: \forall integer k; 0 <= k < n ==> \is_finite(x[t * n + k]) && \abs(x[t * n + k]) <= 0x1p20;
       //@ assert in: 0 <= t * m + o < T * m;
-      y[t * m + o] = vik_dot_f32(w + o * n, x + t * n, n);
+      uint32_t yi = t * m + o;
+      //@ assert yi: yi == t * m + o && yi == cell(t, m, o);
+      //@ assert apart: \forall integer t2, o2; 0 <= o2 < m && (t2 != t || o2 != o) ==> cell(t2, m, o2) != cell(t, m, o);
+      y[yi] = vik_dot_f32(w + o * n, x + t * n, n);
     }
+    //@ ghost rows_next_t(y, ta, tb, m, oa, o);
   }
 }
+
+/* Two boxes of outputs that meet make one: tokens [ta, tb) and [tb, tc) of
+   rows [oa, ob) (boxes_t), rows [oa, ob) and [ob, oc) of tokens [ta, tb)
+   (boxes_o). Ghost lemmas, each in a context of its own. */
+/*@ ghost
+  /@ requires a: \forall integer t2, o2; ta <= t2 < tb && oa <= o2 < ob ==> Y_OK(t2, o2);
+     requires b: \forall integer t2, o2; tb <= t2 < tc && oa <= o2 < ob ==> Y_OK(t2, o2);
+     assigns \nothing;
+     ensures ab: \forall integer t2, o2; ta <= t2 < tc && oa <= o2 < ob ==> Y_OK(t2, o2);
+  @/
+  static void boxes_t(float *y, uint32_t m, uint32_t ta, uint32_t tb, uint32_t tc, uint32_t oa, uint32_t ob) { }
+*/
+/*@ ghost
+  /@ requires a: \forall integer t2, o2; ta <= t2 < tb && oa <= o2 < ob ==> Y_OK(t2, o2);
+     requires b: \forall integer t2, o2; ta <= t2 < tb && ob <= o2 < oc ==> Y_OK(t2, o2);
+     assigns \nothing;
+     ensures ab: \forall integer t2, o2; ta <= t2 < tb && oa <= o2 < oc ==> Y_OK(t2, o2);
+  @/
+  static void boxes_o(float *y, uint32_t m, uint32_t ta, uint32_t tb, uint32_t oa, uint32_t ob, uint32_t oc) { }
+*/
 
 void vik_matmul_f32(float *y, const float *x, const float *w, uint32_t T, uint32_t n, uint32_t m,
                     uint32_t o0, uint32_t o1) {
@@ -632,6 +682,7 @@ void vik_matmul_f32(float *y, const float *x, const float *w, uint32_t T, uint32
   /*@ loop invariant bounds: o0 <= o <= oe && (o - o0) % TILE_ROWS == 0;
       loop invariant wb: bounded_f32(w, m * n);
       loop invariant xb: bounded_f32(x, T * n);
+      loop invariant done: \forall integer t2, o2; 0 <= t2 < te && o0 <= o2 < o ==> Y_OK(t2, o2);
       loop assigns o, y[0 .. T * m - 1], out[0 .. 2 * TILE_ROWS - 1];
       loop variant oe - o;
   */
@@ -644,6 +695,8 @@ void vik_matmul_f32(float *y, const float *x, const float *w, uint32_t T, uint32
     /*@ loop invariant bounds: 0 <= t <= te && t % 2 == 0;
         loop invariant wb: bounded_f32(w, m * n);
         loop invariant xb: bounded_f32(x, T * n);
+        loop invariant done: \forall integer t2, o2; 0 <= t2 < te && o0 <= o2 < o ==> Y_OK(t2, o2);
+        loop invariant blk: \forall integer t2, o2; 0 <= t2 < t && o <= o2 < o + TILE_ROWS ==> Y_OK(t2, o2);
         loop assigns t, y[0 .. T * m - 1], out[0 .. 2 * TILE_ROWS - 1];
         loop variant te - t;
     */
@@ -658,6 +711,9 @@ void vik_matmul_f32(float *y, const float *x, const float *w, uint32_t T, uint32
          from its loop assigns and the requires sep (restated after each
          store, they cost 25-50 s of prover time each) */
       /*@ loop invariant bounds: 0 <= r <= TILE_ROWS;
+          loop invariant done: \forall integer t2, o2; 0 <= t2 < te && o0 <= o2 < o ==> Y_OK(t2, o2);
+          loop invariant blk: \forall integer t2, o2; 0 <= t2 < t && o <= o2 < o + TILE_ROWS ==> Y_OK(t2, o2);
+          loop invariant row: \forall integer t2, o2; t <= t2 < t + 2 && o <= o2 < o + r ==> Y_OK(t2, o2);
           loop assigns r, y[0 .. T * m - 1];
           loop variant TILE_ROWS - r;
       */
@@ -665,12 +721,22 @@ void vik_matmul_f32(float *y, const float *x, const float *w, uint32_t T, uint32
         //@ assert rin: o + r < m && t + 1 < T;
         //@ assert in0: 0 <= t * m + o + r < T * m;
         //@ assert in1: 0 <= (t + 1) * m + (o + r) < T * m;
-        y[t * m + o + r] = out[2u * r];
-        y[(t + 1u) * m + o + r] = out[2u * r + 1u];
+        uint32_t y0 = t * m + o + r, y1 = (t + 1u) * m + o + r;
+        //@ assert y0: y0 == cell(t, m, o + r);
+        //@ assert y1: y1 == cell(t + 1, m, o + r);
+        /*@ assert apart0: \forall integer t2, o2; 0 <= o2 < m && (t2 != t || o2 != o + r) ==>
+                             cell(t2, m, o2) != cell(t, m, o + r); */
+        /*@ assert apart1: \forall integer t2, o2; 0 <= o2 < m && (t2 != t + 1 || o2 != o + r) ==>
+                             cell(t2, m, o2) != cell(t + 1, m, o + r); */
+        y[y0] = out[2u * r];
+        y[y1] = out[2u * r + 1u];
       }
+      //@ ghost boxes_t(y, m, 0u, t, t + 2u, o, o + TILE_ROWS);
     }
+    //@ ghost boxes_o(y, m, 0u, te, o0, o, o + TILE_ROWS);
   }
   dots(y, x, w, T, n, m, oe, o1, 0u, T);   /* the rows past the last whole tile */
+  /*@ assert ab: \forall integer t2, o2; 0 <= t2 < T && o0 <= o2 < o1 && (t2 < te || oe <= o2) ==> Y_OK(t2, o2); */
   dots(y, x, w, T, n, m, o0, oe, te, T);   /* an odd last token of the tiled rows */
 }
 
@@ -816,12 +882,29 @@ float vik_dot_mxfp4(const uint8_t *codes, const uint8_t *scales, const float *x,
   return lane_sum(acc);
 }
 
+/* The outputs of rows o0 .. o - 1 and those of row o make those of rows
+   o0 .. o: a ghost lemma, in a context of its own (in the loop's, with the
+   call's facts beside them, the provers timed out on this case split) */
+/*@ ghost
+  /@ requires done: \forall integer t2, o2; 0 <= t2 < T && o0 <= o2 < o ==>
+                      \is_finite(y[cell(t2, m, o2)]) && \abs(y[cell(t2, m, o2)]) <= 0x1p57;
+     requires col: \forall integer t2, o2; 0 <= t2 < T && o <= o2 < o + 1 ==>
+                     \is_finite(y[cell(t2, m, o2)]) && \abs(y[cell(t2, m, o2)]) <= 0x1p57;
+     assigns \nothing;
+     ensures next: \forall integer t2, o2; 0 <= t2 < T && o0 <= o2 < o + 1 ==>
+                     \is_finite(y[cell(t2, m, o2)]) && \abs(y[cell(t2, m, o2)]) <= 0x1p57;
+  @/
+  static void rows_next(float *y, uint32_t T, uint32_t m, uint32_t o0, uint32_t o) { }
+*/
+
 void vik_matmul_mxfp4(float *y, const float *x, const uint8_t *codes, const uint8_t *scales,
                       uint32_t T, uint32_t n, uint32_t m, uint32_t o0, uint32_t o1) {
   uint32_t nc = n / 2u, ns = n / VIK_MX_BLOCK;
   /*@ loop invariant bounds: o0 <= o <= o1;
       loop invariant xb: bounded_f32(x, T * n);
       loop invariant sb: \forall integer i; 0 <= i < m * ns ==> scales[i] <= VIK_MXFP4_DOT_SMAX;
+      loop invariant done: \forall integer t2, o2; 0 <= t2 < T && o0 <= o2 < o ==>
+                             \is_finite(y[cell(t2, m, o2)]) && \abs(y[cell(t2, m, o2)]) <= 0x1p57;
       loop assigns o, y[0 .. T * m - 1];
       loop variant o1 - o;
   */
@@ -833,6 +916,10 @@ void vik_matmul_mxfp4(float *y, const float *x, const uint8_t *codes, const uint
     /*@ loop invariant bounds: 0 <= t <= T;
         loop invariant xb: bounded_f32(x, T * n);
         loop invariant sb: \forall integer i; 0 <= i < m * ns ==> scales[i] <= VIK_MXFP4_DOT_SMAX;
+        loop invariant done: \forall integer t2, o2; 0 <= t2 < T && o0 <= o2 < o ==>
+                               \is_finite(y[cell(t2, m, o2)]) && \abs(y[cell(t2, m, o2)]) <= 0x1p57;
+        loop invariant col: \forall integer t2, o2; 0 <= t2 < t && o <= o2 < o + 1 ==>
+                              \is_finite(y[cell(t2, m, o2)]) && \abs(y[cell(t2, m, o2)]) <= 0x1p57;
         loop assigns t, y[0 .. T * m - 1];
         loop variant T - t;
     */
@@ -840,8 +927,13 @@ void vik_matmul_mxfp4(float *y, const float *x, const uint8_t *codes, const uint
       //@ assert xoff: \forall integer k; 0 <= k < n ==> 0 <= t * n + k < T * n;
       //@ assert xrow: \forall integer k; 0 <= k < n ==> \is_finite(x[t * n + k]) && \abs(x[t * n + k]) <= 0x1p20;
       //@ assert in: 0 <= t * m + o < T * m;
-      y[t * m + o] = vik_dot_mxfp4(codes + o * nc, scales + o * ns, x + t * n, n);
+      uint32_t yi = t * m + o;
+      //@ assert yi: yi == t * m + o && yi == cell(t, m, o);
+      //@ assert apart: \forall integer t2, o2; 0 <= o2 < o ==> cell(t2, m, o2) != cell(t, m, o);
+      //@ assert apart_col: \forall integer t2, o2; t2 != t && o2 == o ==> cell(t2, m, o2) != cell(t, m, o);
+      y[yi] = vik_dot_mxfp4(codes + o * nc, scales + o * ns, x + t * n, n);
     }
+    //@ ghost rows_next(y, T, m, o0, o);
   }
 }
 
@@ -1023,6 +1115,8 @@ void vik_matmul_mxfp8(float *y, const float *x, const uint8_t *codes, const uint
       loop invariant xb: bounded_f32(x, T * n);
       loop invariant cb: \forall integer i; 0 <= i < m * n ==> codes[i] % 128 != 127;
       loop invariant sb: \forall integer i; 0 <= i < m * ns ==> scales[i] <= VIK_MXFP8_DOT_SMAX;
+      loop invariant done: \forall integer t2, o2; 0 <= t2 < T && o0 <= o2 < o ==>
+                             \is_finite(y[cell(t2, m, o2)]) && \abs(y[cell(t2, m, o2)]) <= 0x1p57;
       loop assigns o, y[0 .. T * m - 1];
       loop variant o1 - o;
   */
@@ -1033,6 +1127,10 @@ void vik_matmul_mxfp8(float *y, const float *x, const uint8_t *codes, const uint
     //@ assert crow: \forall integer k; 0 <= k < n ==> codes[o * n + k] % 128 != 127;
     /*@ loop invariant bounds: 0 <= t <= T;
         loop invariant xb: bounded_f32(x, T * n);
+        loop invariant done: \forall integer t2, o2; 0 <= t2 < T && o0 <= o2 < o ==>
+                               \is_finite(y[cell(t2, m, o2)]) && \abs(y[cell(t2, m, o2)]) <= 0x1p57;
+        loop invariant col: \forall integer t2, o2; 0 <= t2 < t && o <= o2 < o + 1 ==>
+                              \is_finite(y[cell(t2, m, o2)]) && \abs(y[cell(t2, m, o2)]) <= 0x1p57;
         loop assigns t, y[0 .. T * m - 1];
         loop variant T - t;
     */
@@ -1040,8 +1138,13 @@ void vik_matmul_mxfp8(float *y, const float *x, const uint8_t *codes, const uint
       //@ assert xoff: \forall integer k; 0 <= k < n ==> 0 <= t * n + k < T * n;
       //@ assert xrow: \forall integer k; 0 <= k < n ==> \is_finite(x[t * n + k]) && \abs(x[t * n + k]) <= 0x1p20;
       //@ assert in: 0 <= t * m + o < T * m;
-      y[t * m + o] = vik_dot_mxfp8(codes + o * n, scales + o * ns, x + t * n, n);
+      uint32_t yi = t * m + o;
+      //@ assert yi: yi == t * m + o && yi == cell(t, m, o);
+      //@ assert apart: \forall integer t2, o2; 0 <= o2 < o ==> cell(t2, m, o2) != cell(t, m, o);
+      //@ assert apart_col: \forall integer t2, o2; t2 != t && o2 == o ==> cell(t2, m, o2) != cell(t, m, o);
+      y[yi] = vik_dot_mxfp8(codes + o * n, scales + o * ns, x + t * n, n);
     }
+    //@ ghost rows_next(y, T, m, o0, o);
   }
 }
 
@@ -1173,6 +1276,8 @@ void vik_matmul_nvfp4(float *y, const float *x, const uint8_t *codes, const uint
   /*@ loop invariant bounds: o0 <= o <= o1;
       loop invariant xb: bounded_f32(x, T * n);
       loop invariant sb: \forall integer i; 0 <= i < m * ns ==> scales[i] % 128 != 127;
+      loop invariant done: \forall integer t2, o2; 0 <= t2 < T && o0 <= o2 < o ==>
+                             \is_finite(y[cell(t2, m, o2)]) && \abs(y[cell(t2, m, o2)]) <= 0x1p57;
       loop assigns o, y[0 .. T * m - 1];
       loop variant o1 - o;
   */
@@ -1184,6 +1289,10 @@ void vik_matmul_nvfp4(float *y, const float *x, const uint8_t *codes, const uint
     /*@ loop invariant bounds: 0 <= t <= T;
         loop invariant xb: bounded_f32(x, T * n);
         loop invariant sb: \forall integer i; 0 <= i < m * ns ==> scales[i] % 128 != 127;
+        loop invariant done: \forall integer t2, o2; 0 <= t2 < T && o0 <= o2 < o ==>
+                               \is_finite(y[cell(t2, m, o2)]) && \abs(y[cell(t2, m, o2)]) <= 0x1p57;
+        loop invariant col: \forall integer t2, o2; 0 <= t2 < t && o <= o2 < o + 1 ==>
+                              \is_finite(y[cell(t2, m, o2)]) && \abs(y[cell(t2, m, o2)]) <= 0x1p57;
         loop assigns t, y[0 .. T * m - 1];
         loop variant T - t;
     */
@@ -1191,7 +1300,12 @@ void vik_matmul_nvfp4(float *y, const float *x, const uint8_t *codes, const uint
       //@ assert xoff: \forall integer k; 0 <= k < n ==> 0 <= t * n + k < T * n;
       //@ assert xrow: \forall integer k; 0 <= k < n ==> \is_finite(x[t * n + k]) && \abs(x[t * n + k]) <= 0x1p20;
       //@ assert in: 0 <= t * m + o < T * m;
-      y[t * m + o] = vik_dot_nvfp4(codes + o * nc, scales + o * ns, g, x + t * n, n);
+      uint32_t yi = t * m + o;
+      //@ assert yi: yi == t * m + o && yi == cell(t, m, o);
+      //@ assert apart: \forall integer t2, o2; 0 <= o2 < o ==> cell(t2, m, o2) != cell(t, m, o);
+      //@ assert apart_col: \forall integer t2, o2; t2 != t && o2 == o ==> cell(t2, m, o2) != cell(t, m, o);
+      y[yi] = vik_dot_nvfp4(codes + o * nc, scales + o * ns, g, x + t * n, n);
     }
+    //@ ghost rows_next(y, T, m, o0, o);
   }
 }

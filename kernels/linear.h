@@ -65,6 +65,8 @@ float vik_dot_f32(const float *a, const float *b, uint32_t n);
     requires bounded_x: bounded_f32(x, T * n);
     requires bounded_w: bounded_f32(w, m * n);
     assigns y[0 .. T * m - 1];
+    ensures fin: \forall integer t, o; 0 <= t < T && o0 <= o < o1 ==>
+                   \is_finite(y[cell(t, m, o)]) && \abs(y[cell(t, m, o)]) <= 0x1p57;
 */
 void vik_matmul_f32(float *y, const float *x, const float *w, uint32_t T, uint32_t n, uint32_t m,
                     uint32_t o0, uint32_t o1);
@@ -103,6 +105,8 @@ float vik_dot_mxfp4(const uint8_t *codes, const uint8_t *scales, const float *x,
     requires bounded_x: bounded_f32(x, T * n);
     requires scales: \forall integer i; 0 <= i < m * (n / VIK_MX_BLOCK) ==> scales[i] <= VIK_MXFP4_DOT_SMAX;
     assigns y[0 .. T * m - 1];
+    ensures fin: \forall integer t, o; 0 <= t < T && o0 <= o < o1 ==>
+                   \is_finite(y[cell(t, m, o)]) && \abs(y[cell(t, m, o)]) <= 0x1p57;
 */
 void vik_matmul_mxfp4(float *y, const float *x, const uint8_t *codes, const uint8_t *scales,
                       uint32_t T, uint32_t n, uint32_t m, uint32_t o0, uint32_t o1);
@@ -144,6 +148,8 @@ float vik_dot_mxfp8(const uint8_t *codes, const uint8_t *scales, const float *x,
     requires codes: \forall integer i; 0 <= i < m * n ==> codes[i] % 128 != 127;
     requires scales: \forall integer i; 0 <= i < m * (n / VIK_MX_BLOCK) ==> scales[i] <= VIK_MXFP8_DOT_SMAX;
     assigns y[0 .. T * m - 1];
+    ensures fin: \forall integer t, o; 0 <= t < T && o0 <= o < o1 ==>
+                   \is_finite(y[cell(t, m, o)]) && \abs(y[cell(t, m, o)]) <= 0x1p57;
 */
 void vik_matmul_mxfp8(float *y, const float *x, const uint8_t *codes, const uint8_t *scales,
                       uint32_t T, uint32_t n, uint32_t m, uint32_t o0, uint32_t o1);
@@ -186,6 +192,8 @@ float vik_dot_nvfp4(const uint8_t *codes, const uint8_t *scales, float g, const 
     requires scales: \forall integer i; 0 <= i < m * (n / VIK_NV_BLOCK_DOT) ==> scales[i] % 128 != 127;
     requires g: \is_finite(g) && 0.0 <= g <= VIK_NVFP4_DOT_GMAX;
     assigns y[0 .. T * m - 1];
+    ensures fin: \forall integer t, o; 0 <= t < T && o0 <= o < o1 ==>
+                   \is_finite(y[cell(t, m, o)]) && \abs(y[cell(t, m, o)]) <= 0x1p57;
 */
 void vik_matmul_nvfp4(float *y, const float *x, const uint8_t *codes, const uint8_t *scales, float g,
                       uint32_t T, uint32_t n, uint32_t m, uint32_t o0, uint32_t o1);

@@ -326,10 +326,27 @@ float vik_dot_nvfp4_q8(const uint8_t *codes, const uint8_t *scales, float g, con
   return acc;
 }
 
+/* The outputs of rows o0 .. o - 1 and those of row o make those of rows
+   o0 .. o: a ghost lemma, in a context of its own (linear.c's rows_next at
+   this file's bound, 2^59) */
+/*@ ghost
+  /@ requires done: \forall integer t2, o2; 0 <= t2 < T && o0 <= o2 < o ==>
+                      \is_finite(y[cell(t2, m, o2)]) && \abs(y[cell(t2, m, o2)]) <= 0x1p59;
+     requires col: \forall integer t2, o2; 0 <= t2 < T && o <= o2 < o + 1 ==>
+                     \is_finite(y[cell(t2, m, o2)]) && \abs(y[cell(t2, m, o2)]) <= 0x1p59;
+     assigns \nothing;
+     ensures next: \forall integer t2, o2; 0 <= t2 < T && o0 <= o2 < o + 1 ==>
+                     \is_finite(y[cell(t2, m, o2)]) && \abs(y[cell(t2, m, o2)]) <= 0x1p59;
+  @/
+  static void q8_rows_next(float *y, uint32_t T, uint32_t m, uint32_t o0, uint32_t o) { }
+*/
+
 void vik_matmul_mxfp4_q8(float *y, const int8_t *q, const uint8_t *qs, const uint8_t *codes,
                          const uint8_t *scales, uint32_t T, uint32_t n, uint32_t m, uint32_t o0, uint32_t o1) {
   uint32_t nc = n / 2u, ns = n / VIK_MX_BLOCK;
   /*@ loop invariant bounds: o0 <= o <= o1;
+      loop invariant done: \forall integer t2, o2; 0 <= t2 < T && o0 <= o2 < o ==>
+                             \is_finite(y[cell(t2, m, o2)]) && \abs(y[cell(t2, m, o2)]) <= 0x1p59;
       loop assigns o, y[0 .. T * m - 1];
       loop variant o1 - o;
   */
@@ -338,6 +355,10 @@ void vik_matmul_mxfp4_q8(float *y, const int8_t *q, const uint8_t *qs, const uin
     //@ assert srow: \forall integer k; 0 <= k < ns ==> scales[o * ns + k] <= VIK_MXFP4_DOT_SMAX;
     //@ assert coff: 0 <= o * nc && o * nc + nc <= m * nc;
     /*@ loop invariant bounds: 0 <= t <= T;
+        loop invariant done: \forall integer t2, o2; 0 <= t2 < T && o0 <= o2 < o ==>
+                               \is_finite(y[cell(t2, m, o2)]) && \abs(y[cell(t2, m, o2)]) <= 0x1p59;
+        loop invariant col: \forall integer t2, o2; 0 <= t2 < t && o <= o2 < o + 1 ==>
+                              \is_finite(y[cell(t2, m, o2)]) && \abs(y[cell(t2, m, o2)]) <= 0x1p59;
         loop assigns t, y[0 .. T * m - 1];
         loop variant T - t;
     */
@@ -347,8 +368,13 @@ void vik_matmul_mxfp4_q8(float *y, const int8_t *q, const uint8_t *qs, const uin
       //@ assert xspan: 0 <= t * ns && t * ns + ns <= T * ns;
       //@ assert xrow: \forall integer k; 0 <= k < ns ==> qs[t * ns + k] <= VIK_Q8_SMAX;
       //@ assert in: 0 <= t * m + o < T * m;
-      y[t * m + o] = vik_dot_mxfp4_q8(codes + o * nc, scales + o * ns, q + t * n, qs + t * ns, n);
+      uint32_t yi = t * m + o;
+      //@ assert yi: yi == t * m + o && yi == cell(t, m, o);
+      //@ assert apart: \forall integer t2, o2; 0 <= o2 < o ==> cell(t2, m, o2) != cell(t, m, o);
+      //@ assert apart_col: \forall integer t2, o2; t2 != t && o2 == o ==> cell(t2, m, o2) != cell(t, m, o);
+      y[yi] = vik_dot_mxfp4_q8(codes + o * nc, scales + o * ns, q + t * n, qs + t * ns, n);
     }
+    //@ ghost q8_rows_next(y, T, m, o0, o);
   }
 }
 
@@ -357,6 +383,8 @@ void vik_matmul_nvfp4_q8(float *y, const int8_t *q, const uint8_t *qs, const uin
                          uint32_t o1) {
   uint32_t nc = n / 2u, ns = n / VIK_NV_BLOCK_DOT, nq = n / VIK_Q8_BLOCK;
   /*@ loop invariant bounds: o0 <= o <= o1;
+      loop invariant done: \forall integer t2, o2; 0 <= t2 < T && o0 <= o2 < o ==>
+                             \is_finite(y[cell(t2, m, o2)]) && \abs(y[cell(t2, m, o2)]) <= 0x1p59;
       loop assigns o, y[0 .. T * m - 1];
       loop variant o1 - o;
   */
@@ -365,6 +393,10 @@ void vik_matmul_nvfp4_q8(float *y, const int8_t *q, const uint8_t *qs, const uin
     //@ assert srow: \forall integer k; 0 <= k < ns ==> scales[o * ns + k] % 128 != 127;
     //@ assert coff: 0 <= o * nc && o * nc + nc <= m * nc;
     /*@ loop invariant bounds: 0 <= t <= T;
+        loop invariant done: \forall integer t2, o2; 0 <= t2 < T && o0 <= o2 < o ==>
+                               \is_finite(y[cell(t2, m, o2)]) && \abs(y[cell(t2, m, o2)]) <= 0x1p59;
+        loop invariant col: \forall integer t2, o2; 0 <= t2 < t && o <= o2 < o + 1 ==>
+                              \is_finite(y[cell(t2, m, o2)]) && \abs(y[cell(t2, m, o2)]) <= 0x1p59;
         loop assigns t, y[0 .. T * m - 1];
         loop variant T - t;
     */
@@ -374,7 +406,12 @@ void vik_matmul_nvfp4_q8(float *y, const int8_t *q, const uint8_t *qs, const uin
       //@ assert xspan: 0 <= t * nq && t * nq + nq <= T * nq;
       //@ assert xrow: \forall integer k; 0 <= k < nq ==> qs[t * nq + k] <= VIK_Q8_SMAX;
       //@ assert in: 0 <= t * m + o < T * m;
-      y[t * m + o] = vik_dot_nvfp4_q8(codes + o * nc, scales + o * ns, g, q + t * n, qs + t * nq, n);
+      uint32_t yi = t * m + o;
+      //@ assert yi: yi == t * m + o && yi == cell(t, m, o);
+      //@ assert apart: \forall integer t2, o2; 0 <= o2 < o ==> cell(t2, m, o2) != cell(t, m, o);
+      //@ assert apart_col: \forall integer t2, o2; t2 != t && o2 == o ==> cell(t2, m, o2) != cell(t, m, o);
+      y[yi] = vik_dot_nvfp4_q8(codes + o * nc, scales + o * ns, g, q + t * n, qs + t * nq, n);
     }
+    //@ ghost q8_rows_next(y, T, m, o0, o);
   }
 }

@@ -108,6 +108,8 @@ float vik_dot_mxfp4_q8(const uint8_t *codes, const uint8_t *scales, const int8_t
     requires qs: \forall integer i; 0 <= i < T * (n / VIK_Q8_BLOCK) ==> qs[i] <= VIK_Q8_SMAX;
     requires q: \forall integer i; 0 <= i < T * n ==> -127 <= q[i] <= 127;
     assigns y[0 .. T * m - 1];
+    ensures fin: \forall integer t, o; 0 <= t < T && o0 <= o < o1 ==>
+                   \is_finite(y[cell(t, m, o)]) && \abs(y[cell(t, m, o)]) <= 0x1p59;
 */
 void vik_matmul_mxfp4_q8(float *y, const int8_t *q, const uint8_t *qs, const uint8_t *codes,
                          const uint8_t *scales, uint32_t T, uint32_t n, uint32_t m, uint32_t o0, uint32_t o1);
@@ -145,6 +147,8 @@ float vik_dot_nvfp4_q8(const uint8_t *codes, const uint8_t *scales, float g, con
     requires qs: \forall integer i; 0 <= i < T * (n / VIK_Q8_BLOCK) ==> qs[i] <= VIK_Q8_SMAX;
     requires q: \forall integer i; 0 <= i < T * n ==> -127 <= q[i] <= 127;
     assigns y[0 .. T * m - 1];
+    ensures fin: \forall integer t, o; 0 <= t < T && o0 <= o < o1 ==>
+                   \is_finite(y[cell(t, m, o)]) && \abs(y[cell(t, m, o)]) <= 0x1p59;
 */
 void vik_matmul_nvfp4_q8(float *y, const int8_t *q, const uint8_t *qs, const uint8_t *codes,
                          const uint8_t *scales, float g, uint32_t T, uint32_t n, uint32_t m, uint32_t o0,
