@@ -304,8 +304,8 @@ static void to_cache(float *cache, const float *kv, uint32_t T, uint32_t G, uint
    leave the range never fail (marked "never"). */
 
 /* A matrix product y = x W^T, split by output rows over par's threads
-   (vik_par_rows runs it in this thread when par is NULL or the product is
-   small; vik_wmat_rows: a row's bits do not depend on the split). */
+   (vik_par_rows runs it in this thread when the product is small;
+   vik_wmat_rows: a row's bits do not depend on the split). */
 typedef struct {
   float *y;
   const float *x;
@@ -318,16 +318,64 @@ static void mm_rows(void *a, uint32_t o0, uint32_t o1) {
   vik_wmat_rows(j->y, j->x, j->w, j->T, j->n, j->m, o0, o1);
 }
 
+#define MM_CONTRACT                                                                                         \
+  requires dims: 1 <= T && 1 <= n <= VIK_K_MAX && 1 <= m && T * n <= VIK_MAT_MAX &&                        \
+                 m * n <= VIK_MAT_MAX && T * m <= VIK_MAT_MAX;                                              \
+  requires w: wmat_ok(w, m, n);                                                                             \
+  requires valid_x: \valid_read(x + (0 .. T * n - 1));                                                      \
+  requires valid_y: \valid(y + (0 .. T * m - 1));                                                           \
+  requires sep: \separated(y + (0 .. T * m - 1), x + (0 .. T * n - 1));                                     \
+  requires sep_w: wmat_sep(w, m, n, y, T * m) && wmat_sep(w, m, n, x, T * n);                               \
+  requires bounded_x: act_ok(x, T * n);                                                                     \
+  assigns y[0 .. T * m - 1];                                                                                \
+  ensures fin: \forall integer t, o; 0 <= t < T && 0 <= o < m ==>                                          \
+                 \is_finite(y[cell(t, m, o)]) && \abs(y[cell(t, m, o)]) <= 0x1p57;
+
+/* The product over par's threads: the one function of the pass that WP
+   does not prove, because it runs on POSIX threads (harness/par.c). Its
+   contract is vik_wmat_matmul's, which it meets because vik_par_rows cuts
+   [0, m) into disjoint ranges whose union is [0, m) and each range is a
+   proved vik_wmat_rows call, whose fin clause covers its rows and whose
+   writes stay in its rows (tests/test_par.c checks the cover and the bits;
+   verified/NOTES.md, "Forward pass"). */
+/*@ MM_CONTRACT */
 /* NOLINTNEXTLINE(readability-non-const-parameter): y is written, by mm_rows through the job */
-static void mm(vik_par *par, float *y, const float *x, vik_wmat w, uint32_t T, uint32_t n, uint32_t m) {
+static void mm_split(vik_par *par, float *y, const float *x, vik_wmat w, uint32_t T, uint32_t n, uint32_t m) {
   mm_job j = {y, x, w, T, n, m};
   vik_par_rows(par, mm_rows, &j, m, (uint64_t)T * n * m);
+}
+
+/* One thread: the proved kernel itself. */
+/*@ MM_CONTRACT */
+static void mm(vik_par *par, float *y, const float *x, vik_wmat w, uint32_t T, uint32_t n, uint32_t m) {
+  if (par == NULL)
+    vik_wmat_matmul(y, x, w, T, n, m);
+  else
+    mm_split(par, y, x, w, T, n, m);
 }
 
 /* The steps of vik_ffn_swiglu (kernels/ffn.c) with its three products
    through mm: the same kernels, checks and bits. A proved kernel cannot
    take the dispatcher (a function pointer needs WP calls clauses for every
-   target), hence the copy of its six lines here. */
+   target), hence the copy of its six lines here (and of its contract). */
+/*@ requires dims: 1 <= T && 1 <= dim <= VIK_K_MAX && 1 <= hidden <= VIK_K_MAX &&
+                   T * dim <= VIK_MAT_MAX && T * hidden <= VIK_MAT_MAX && hidden * dim <= VIK_MAT_MAX;
+    requires w: wmat_ok(w1, hidden, dim) && wmat_ok(w3, hidden, dim) && wmat_ok(w2, dim, hidden);
+    requires valid: \valid_read(x + (0 .. T * dim - 1)) && \valid(y + (0 .. T * dim - 1)) &&
+                    \valid(h1 + (0 .. T * hidden - 1)) && \valid(h3 + (0 .. T * hidden - 1));
+    requires sep: \separated(y + (0 .. T * dim - 1), h1 + (0 .. T * hidden - 1), h3 + (0 .. T * hidden - 1),
+                             x + (0 .. T * dim - 1));
+    requires sep_w: wmat_sep(w1, hidden, dim, y, T * dim) && wmat_sep(w1, hidden, dim, h1, T * hidden) &&
+                    wmat_sep(w1, hidden, dim, h3, T * hidden) && wmat_sep(w3, hidden, dim, y, T * dim) &&
+                    wmat_sep(w3, hidden, dim, h1, T * hidden) && wmat_sep(w3, hidden, dim, h3, T * hidden) &&
+                    wmat_sep(w2, dim, hidden, y, T * dim) && wmat_sep(w2, dim, hidden, h1, T * hidden) &&
+                    wmat_sep(w2, dim, hidden, h3, T * hidden) && wmat_sep(w1, hidden, dim, x, T * dim) &&
+                    wmat_sep(w3, hidden, dim, x, T * dim);
+    requires bounded_x: act_ok(x, T * dim);
+    assigns y[0 .. T * dim - 1], h1[0 .. T * hidden - 1], h3[0 .. T * hidden - 1];
+    ensures code: \result == VIK_OK || \result == VIK_ERANGE;
+    ensures ok: \result == VIK_OK ==> act_ok(y, T * dim);
+*/
 static int ffn(vik_par *par, float *y, const float *x, vik_wmat w1, vik_wmat w2, vik_wmat w3, uint32_t T,
                uint32_t dim, uint32_t hidden, float *h1, float *h3) {
   mm(par, h1, x, w1, T, dim, hidden);
@@ -338,71 +386,230 @@ static int ffn(vik_par *par, float *y, const float *x, vik_wmat w1, vik_wmat w2,
   return vik_act_ok(y, T * dim);
 }
 
-/* The MoE FFN of one layer on xb [T, dim] into ff [T, dim]: router logits,
-   softmax top-k renormalised (Mixtral) per token, the tokens of each expert
-   batched through its SwiGLU FFN, the combine in rank order. Writes only
-   the FFN's scratch regions (ff .. wts) and the routing indices. */
-/*@ requires cfg: cfg_ok(*c) && c->arch == VIK_ARCH_MIXTRAL;
-    requires plan: \valid_read(p) && plan_layout(p, *c) && 1 <= T <= p->Tmax;
-    requires layer: layer_ok(ly, *c) && layer_sep(ly, *c, fa, p->nf) && layer_sep_u(ly, *c, fu, p->nu);
-    requires arena: \valid(fa + (0 .. p->nf - 1)) && \valid(fu + (0 .. p->nu - 1));
-    requires sep: \separated(c, p, fa + (0 .. p->nf - 1), fu + (0 .. p->nu - 1));
-    assigns fa[p->ff .. p->aw - 1], fu[0 .. p->nu - 1];
-    ensures code: \result == VIK_OK || \result == VIK_ERANGE || \result == VIK_EDOMAIN;
+/* 1 iff 0 <= w <= 1 (NaN fails both comparisons); behaviours by class of
+   w, the shape of ffn.c's within. */
+/*@ assigns \nothing;
+    behavior in:  assumes \is_finite(w) && 0 <= w <= 1;
+                  ensures \result == 1;
+    behavior out: assumes \is_finite(w) && !(0 <= w <= 1);
+                  ensures \result == 0;
+    behavior nan: assumes \is_NaN(w);
+                  ensures \result == 0;
+    behavior inf: assumes \is_infinite(w);
+                  ensures \result == 0;
+    complete behaviors;
+    disjoint behaviors;
 */
-static int moe_ffn(vik_par *par, const vik_layer *ly, const vik_config *c, const vik_plan *p, float *fa,
-                   uint32_t *fu, uint32_t T) {
-  uint32_t dim = c->dim, E = c->n_experts, K = c->top_k, e, t;
-  float *xb = fa + p->xb, *ff = fa + p->ff, *rl = fa + p->rl, *eo = fa + p->eo, *wts = fa + p->wts;
-  uint32_t *idx = fu + p->idx, *off = fu + p->off, *list = fu + p->list;
-  uint64_t i, neo = (uint64_t)T * K * dim;
-  //@ assert rows: T * dim <= p->Tmax * dim && T * c->hidden <= p->Tmax * c->hidden && T * K <= p->Tmax * K;
-  //@ assert rows2: T * E <= p->Tmax * E && T * K * dim <= p->Tmax * K * dim;
-  if (vik_act_ok(xb, T * dim) != VIK_OK) return VIK_ERANGE;
-  mm(par, rl, xb, ly->router, T, dim, E);
-  if (vik_act_ok(rl, T * E) != VIK_OK) return VIK_ERANGE;
+static int in_unit(float w) { return w >= 0.0f && w <= 1.0f; }
+
+/* VIK_OK iff every idx[q] < E and every wts[q] is in [0, 1]. */
+/*@ requires valid: \valid_read(idx + (0 .. n - 1)) && \valid_read(wts + (0 .. n - 1));
+    assigns \nothing;
+    ensures code: \result == VIK_OK || \result == VIK_EDOMAIN;
+    ensures ok: \result == VIK_OK ==> \forall integer q; 0 <= q < n ==>
+                  idx[q] < E && \is_finite(wts[q]) && 0 <= wts[q] <= 1;
+*/
+static int routed_ok(const uint32_t *idx, const float *wts, uint32_t n, uint32_t E) {
+  uint32_t q;
+  /*@ loop invariant bounds: 0 <= q <= n;
+      loop invariant ok: \forall integer r; 0 <= r < q ==> idx[r] < E && \is_finite(wts[r]) && 0 <= wts[r] <= 1;
+      loop assigns q;
+      loop variant n - q;
+  */
+  for (q = 0u; q < n; q++)
+    if (idx[q] >= E || in_unit(wts[q]) == 0) return VIK_EDOMAIN;
+  return VIK_OK;
+}
+
+/* Route T tokens: token t's top K of E experts (softmax over its logits
+   rl[t E ..], renormalised over the K chosen: Mixtral) into idx[t K ..]
+   and wts[t K ..]; score is scratch. VIK_EDOMAIN when a row of logits has
+   a NaN or no finite entry. The router's contract gives each row's range
+   and weights, but carrying them row by row into facts on idx[0 .. T K - 1]
+   needs the provers to find j = q - t K for each q, which they did not:
+   routed_ok checks them instead (never fails; verified/NOTES.md). */
+/*@ requires dims: 1 <= T && 1 <= K <= E && E <= VIK_MOE_EMAX && K <= VIK_MOE_KMAX && T * E <= VIK_MAT_MAX &&
+                   T * K <= 0x1000000;
+    requires valid: \valid(idx + (0 .. T * K - 1)) && \valid(wts + (0 .. T * K - 1)) && \valid(score + (0 .. E - 1)) &&
+                    \valid_read(rl + (0 .. T * E - 1));
+    requires sep: \separated(idx + (0 .. T * K - 1), wts + (0 .. T * K - 1), score + (0 .. E - 1), rl + (0 .. T * E - 1));
+    assigns idx[0 .. T * K - 1], wts[0 .. T * K - 1], score[0 .. E - 1];
+    ensures code: \result == VIK_OK || \result == VIK_EDOMAIN;
+    ensures range: \result == VIK_OK ==> \forall integer q; 0 <= q < T * K ==> idx[q] < E;
+    ensures weights: \result == VIK_OK ==> \forall integer q; 0 <= q < T * K ==> \is_finite(wts[q]) && 0 <= wts[q] <= 1;
+*/
+static int route(uint32_t *idx, float *wts, float *score, const float *rl, uint32_t T, uint32_t E, uint32_t K) {
+  uint32_t t, ko = 0u, lo = 0u;
+  /* offsets advance by rows (ko = t K, lo = t E): no uint32 product to unwrap */
   /*@ loop invariant bounds: 0 <= t <= T;
-      loop invariant range: \forall integer q; 0 <= q < t * K ==> idx[q] < E;
-      loop invariant weights: \forall integer q; 0 <= q < t * K ==> \is_finite(wts[q]) && 0 <= wts[q] <= 1;
-      loop assigns t, fu[p->idx .. p->idx + T * K - 1], fa[p->score .. p->aw - 1];
+      loop invariant offsets: ko == t * K && lo == t * E;
+      loop assigns t, ko, lo, idx[0 .. T * K - 1], wts[0 .. T * K - 1], score[0 .. E - 1];
       loop variant T - t;
   */
   for (t = 0u; t < T; t++) {
-    //@ assert row: 0 <= t * K && t * K + K <= T * K && 0 <= t * E && t * E + E <= T * E;
-    if (vik_route_softmax_topk(idx + t * K, wts + t * K, fa + p->score, rl + t * E, E, K, 1) != VIK_OK)
-      return VIK_EDOMAIN;
+    //@ assert row: ko + K <= T * K && lo + E <= T * E;
+    if (vik_route_softmax_topk(idx + ko, wts + ko, score, rl + lo, E, K, 1) != VIK_OK) return VIK_EDOMAIN;
+    ko += K;
+    lo += E;
   }
-  if (vik_moe_group(off, list, idx, E, K, T) != VIK_OK) return VIK_EDOMAIN;   /* never */
+  return routed_ok(idx, wts, T * K, E);   /* never fails */
+}
+
+/* One expert's n tokens (slots sl[0 .. n - 1]) through its SwiGLU FFN
+   w1, w2, w3: gathered from xb into xg, the results yg scattered into eo
+   [T K, dim] by slot. */
+/*@ requires dims: 1 <= n <= T && 1 <= dim <= VIK_K_MAX && 1 <= hidden <= VIK_K_MAX && 1 <= K &&
+                   T * dim <= VIK_MAT_MAX && T * hidden <= VIK_MAT_MAX && hidden * dim <= VIK_MAT_MAX &&
+                   T * K * dim <= VIK_MAT_MAX;
+    requires w: wmat_ok(w1, hidden, dim) && wmat_ok(w3, hidden, dim) && wmat_ok(w2, dim, hidden) &&
+                wmat_apart(w1, xb) && wmat_apart(w2, xb) && wmat_apart(w3, xb);
+    requires valid: \valid_read(xb + (0 .. T * dim - 1)) && \valid(eo + (0 .. T * K * dim - 1)) &&
+                    \valid(xg + (0 .. T * dim - 1)) && \valid(yg + (0 .. T * dim - 1)) &&
+                    \valid(h1 + (0 .. T * hidden - 1)) && \valid(h3 + (0 .. T * hidden - 1)) &&
+                    \valid_read(sl + (0 .. n - 1));
+    requires sep: \separated(xb + (0 .. T * dim - 1), eo + (0 .. T * K * dim - 1), xg + (0 .. T * dim - 1),
+                             yg + (0 .. T * dim - 1), h1 + (0 .. T * hidden - 1), h3 + (0 .. T * hidden - 1));
+    requires arena: in_arena(eo, xb) && in_arena(xg, xb) && in_arena(yg, xb) && in_arena(h1, xb) && in_arena(h3, xb);
+    requires slots: \forall integer r; 0 <= r < n ==> sl[r] < T * K;
+    requires apart_u: \base_addr(sl) != \base_addr(xb);
+    requires tk: tk == T * K;
+    assigns eo[0 .. T * K * dim - 1], xg[0 .. T * dim - 1], yg[0 .. T * dim - 1], h1[0 .. T * hidden - 1],
+            h3[0 .. T * hidden - 1];
+    ensures code: \result == VIK_OK || \result == VIK_ERANGE;
+*/
+static int one_expert(vik_par *par, float *eo, const float *xb, vik_wmat w1, vik_wmat w2, vik_wmat w3,
+                      const uint32_t *sl, uint32_t n, float *xg, float *yg, float *h1, float *h3, uint32_t T,
+                      uint32_t dim, uint32_t hidden, uint32_t K, uint32_t tk) {
+  int rc;
+  //@ assert nrows: n * dim <= T * dim && n * hidden <= T * hidden;
+  if (vik_act_ok(xb, T * dim) != VIK_OK) return VIK_ERANGE;   /* never */
+  vik_gather_rows(xg, xb, sl, n, K, T, dim);
+  if ((rc = ffn(par, yg, xg, w1, w2, w3, n, dim, hidden, h1, h3)) != VIK_OK) return rc;
+  vik_scatter_rows(eo, yg, sl, n, tk, dim);
+  return VIK_OK;
+}
+
+/* Each expert's tokens (slots list[off[e] .. off[e + 1] - 1], from
+   vik_moe_group) through its SwiGLU FFN: gathered from xb into xg, the
+   results yg scattered into eo [T K, dim] by slot; eo's rows of no slot are
+   zero. */
+/*@ requires dims: 1 <= T && 1 <= dim <= VIK_K_MAX && 1 <= hidden <= VIK_K_MAX && 1 <= K && 1 <= E <= VIK_MOE_EMAX &&
+                   T * dim <= VIK_MAT_MAX && T * hidden <= VIK_MAT_MAX && hidden * dim <= VIK_MAT_MAX &&
+                   T * K * dim <= VIK_MAT_MAX && T * K <= 0x1000000;
+    requires experts: \valid_read(experts + (0 .. 3 * E - 1)) &&
+      \forall integer e; 0 <= e < E ==>
+        wmat_ok(experts[3 * e], hidden, dim) && wmat_ok(experts[3 * e + 1], dim, hidden) &&
+        wmat_ok(experts[3 * e + 2], hidden, dim) && wmat_apart(experts[3 * e], xb) &&
+        wmat_apart(experts[3 * e + 1], xb) && wmat_apart(experts[3 * e + 2], xb);
+    requires valid: \valid_read(xb + (0 .. T * dim - 1)) && \valid(eo + (0 .. T * K * dim - 1)) &&
+                    \valid(xg + (0 .. T * dim - 1)) && \valid(yg + (0 .. T * dim - 1)) &&
+                    \valid(h1 + (0 .. T * hidden - 1)) && \valid(h3 + (0 .. T * hidden - 1)) &&
+                    \valid_read(off + (0 .. E)) && \valid_read(list + (0 .. T * K - 1));
+    requires sep: \separated(xb + (0 .. T * dim - 1), eo + (0 .. T * K * dim - 1), xg + (0 .. T * dim - 1),
+                             yg + (0 .. T * dim - 1), h1 + (0 .. T * hidden - 1), h3 + (0 .. T * hidden - 1));
+    requires arena: in_arena(eo, xb) && in_arena(xg, xb) && in_arena(yg, xb) && in_arena(h1, xb) && in_arena(h3, xb);
+    requires groups: \forall integer e; 0 <= e < E ==> off[e] <= off[e + 1] <= T * K;
+    requires slots: \forall integer e, r; 0 <= e < E && off[e] <= r < off[e + 1] ==> list[r] < T * K;
+    requires apart_u: \base_addr(off) != \base_addr(xb) && \base_addr(list) != \base_addr(xb);
+    assigns eo[0 .. T * K * dim - 1], xg[0 .. T * dim - 1], yg[0 .. T * dim - 1], h1[0 .. T * hidden - 1],
+            h3[0 .. T * hidden - 1];
+    ensures code: \result == VIK_OK || \result == VIK_ERANGE || \result == VIK_EDOMAIN;
+*/
+static int run_experts(vik_par *par, float *eo, const float *xb, const vik_wmat *experts, const uint32_t *off,
+                       const uint32_t *list, float *xg, float *yg, float *h1, float *h3, uint32_t T, uint32_t dim,
+                       uint32_t hidden, uint32_t E, uint32_t K) {
+  uint32_t e, i, we = 0u, tk = T * K, neo;
+  //@ assert tk: tk == T * K;
+  neo = tk * dim;
+  //@ assert neo: neo == T * K * dim;
   /*@ loop invariant bounds: 0 <= i <= neo;
       loop assigns i, eo[0 .. neo - 1];
       loop variant neo - i;
   */
   for (i = 0u; i < neo; i++) eo[i] = 0.0f;
+  /* we = 3 e, the expert's first matrix: the requires' own term */
   /*@ loop invariant bounds: 0 <= e <= E;
-      loop invariant weights: \forall integer q; 0 <= q < T * K ==> \is_finite(wts[q]) && 0 <= wts[q] <= 1;
-      loop assigns e, fa[p->h1 .. p->rl - 1];
+      loop invariant we: we == 3 * e;
+      loop assigns e, we, eo[0 .. T * K * dim - 1], xg[0 .. T * dim - 1], yg[0 .. T * dim - 1],
+                   h1[0 .. T * hidden - 1], h3[0 .. T * hidden - 1];
       loop variant E - e;
   */
   for (e = 0u; e < E; e++) {
-    uint32_t n = off[e + 1u] - off[e];
+    uint32_t o = off[e], n = off[e + 1u] - o;
     int rc;
-    if (n == 0u) continue;
+    if (n == 0u) {
+      we += 3u;
+      continue;
+    }
     /* an expert gets each token at most once (the top-k indices of a token
        are distinct), so n <= T and its rows fit the T-row scratch; the
        router's contract does not say so, hence the check (never) */
     if (n > T) return VIK_EDOMAIN;
-    //@ assert slots: off[e] + n <= T * K;
-    //@ assert nrows: n * dim <= p->Tmax * dim && n * c->hidden <= p->Tmax * c->hidden;
-    if (vik_act_ok(xb, T * dim) != VIK_OK) return VIK_ERANGE;   /* never */
-    vik_gather_rows(fa + p->xg, xb, list + off[e], n, K, T, dim);
-    rc = ffn(par, fa + p->yg, fa + p->xg, ly->experts[3u * e], ly->experts[3u * e + 1u], ly->experts[3u * e + 2u],
-             n, dim, c->hidden, fa + p->h1, fa + p->h3);
+    //@ assert slots: o + n <= T * K;
+    //@ assert in: \forall integer r; 0 <= r < n ==> list[o + r] < T * K;
+    rc = one_expert(par, eo, xb, experts[we], experts[we + 1u], experts[we + 2u], list + o, n, xg, yg, h1, h3, T, dim,
+                    hidden, K, tk);
     if (rc != VIK_OK) return rc;
-    vik_scatter_rows(eo, fa + p->yg, list + off[e], n, T * K, dim);
+    we += 3u;
   }
+  return VIK_OK;
+}
+
+/* The MoE feed-forward half of a Mixtral layer on the T rows of x: xb =
+   RMSNorm(x), router logits rl, route, the experts, the combine in rank
+   order into ff, residual. The regions come as pointers and the sizes as
+   integers, as in dense_half. */
+/*@ requires dims: 1 <= T && 1 <= dim <= VIK_NN_MAX && 1 <= hidden <= VIK_K_MAX && 1 <= K <= E &&
+                   E <= VIK_MOE_EMAX && K <= VIK_MOE_KMAX && T * dim <= VIK_MAT_MAX && T * hidden <= VIK_MAT_MAX &&
+                   hidden * dim <= VIK_MAT_MAX && T * K * dim <= VIK_MAT_MAX && T * E <= VIK_MAT_MAX &&
+                   E * dim <= VIK_MAT_MAX && T * K <= 0x1000000;
+    requires eps: \is_finite(eps) && 0x1p-40 <= eps <= 1;
+    requires norm: \valid_read(nw + (0 .. dim - 1)) && bounded_f32(nw, dim) && \base_addr(nw) != \base_addr(xb);
+    requires router: wmat_ok(router, E, dim) && wmat_apart(router, xb);
+    requires experts: \valid_read(experts + (0 .. 3 * E - 1)) &&
+      \forall integer e; 0 <= e < E ==>
+        wmat_ok(experts[3 * e], hidden, dim) && wmat_ok(experts[3 * e + 1], dim, hidden) &&
+        wmat_ok(experts[3 * e + 2], hidden, dim) && wmat_apart(experts[3 * e], xb) &&
+        wmat_apart(experts[3 * e + 1], xb) && wmat_apart(experts[3 * e + 2], xb);
+    requires valid: \valid(x + (0 .. T * dim - 1)) && \valid(xb + (0 .. T * dim - 1)) && \valid(ff + (0 .. T * dim - 1)) &&
+                    \valid(rl + (0 .. T * E - 1)) && \valid(score + (0 .. E - 1)) && \valid(wts + (0 .. T * K - 1)) &&
+                    \valid(eo + (0 .. T * K * dim - 1)) && \valid(xg + (0 .. T * dim - 1)) &&
+                    \valid(yg + (0 .. T * dim - 1)) && \valid(h1 + (0 .. T * hidden - 1)) &&
+                    \valid(h3 + (0 .. T * hidden - 1));
+    requires valid_u: \valid(idx + (0 .. T * K - 1)) && \valid(off + (0 .. E)) && \valid(list + (0 .. T * K - 1));
+    requires sep: \separated(x + (0 .. T * dim - 1), xb + (0 .. T * dim - 1), ff + (0 .. T * dim - 1), rl + (0 .. T * E - 1),
+                             score + (0 .. E - 1), wts + (0 .. T * K - 1), eo + (0 .. T * K * dim - 1),
+                             xg + (0 .. T * dim - 1), yg + (0 .. T * dim - 1), h1 + (0 .. T * hidden - 1),
+                             h3 + (0 .. T * hidden - 1));
+    requires sep_u: \separated(idx + (0 .. T * K - 1), off + (0 .. E), list + (0 .. T * K - 1));
+    // the descriptors (their fmt is a uint32 like the routing indices) are not in the arena
+    requires apart_u: \base_addr(experts) != \base_addr(idx) && \base_addr(experts) != \base_addr(off) &&
+                      \base_addr(experts) != \base_addr(list) && \base_addr(idx) != \base_addr(xb) &&
+                      \base_addr(off) == \base_addr(idx) && \base_addr(list) == \base_addr(idx);
+    requires arena: in_arena(x, xb) && in_arena(ff, xb) && in_arena(rl, xb) && in_arena(score, xb) && in_arena(wts, xb) &&
+                    in_arena(eo, xb) && in_arena(xg, xb) && in_arena(yg, xb) && in_arena(h1, xb) && in_arena(h3, xb);
+    assigns x[0 .. T * dim - 1], xb[0 .. T * dim - 1], ff[0 .. T * dim - 1], rl[0 .. T * E - 1], score[0 .. E - 1],
+            wts[0 .. T * K - 1], eo[0 .. T * K * dim - 1], xg[0 .. T * dim - 1], yg[0 .. T * dim - 1],
+            h1[0 .. T * hidden - 1], h3[0 .. T * hidden - 1], idx[0 .. T * K - 1], off[0 .. E], list[0 .. T * K - 1],
+            __fc_errno;
+    ensures code: \result == VIK_OK || \result == VIK_ERANGE || \result == VIK_EDOMAIN;
+*/
+static int moe_half(vik_par *par, float *x, float *xb, float *ff, const float *nw, vik_wmat router,
+                    const vik_wmat *experts, float *rl, float *score, float *wts, float *eo, float *xg, float *yg,
+                    float *h1, float *h3, uint32_t *idx, uint32_t *off, uint32_t *list, uint32_t T, uint32_t dim,
+                    uint32_t hidden, uint32_t E, uint32_t K, float eps) {
+  int rc;
+  if ((rc = norm_rows(xb, x, nw, T, dim, eps)) != VIK_OK) return rc;
+  mm(par, rl, xb, router, T, dim, E);
+  /* the router's logits in the activation range, like every activation */
+  if (vik_act_ok(rl, T * E) != VIK_OK) return VIK_ERANGE;
+  if ((rc = route(idx, wts, score, rl, T, E, K)) != VIK_OK) return rc;
+  if (vik_moe_group(off, list, idx, E, K, T) != VIK_OK) return VIK_EDOMAIN;   /* never */
+  if ((rc = run_experts(par, eo, xb, experts, off, list, xg, yg, h1, h3, T, dim, hidden, E, K)) != VIK_OK) return rc;
   if (vik_act_ok(eo, T * K * dim) != VIK_OK) return VIK_ERANGE;
   vik_moe_combine(ff, eo, wts, T, K, dim);
-  return VIK_OK;
+  if (vik_act_ok(ff, T * dim) != VIK_OK || vik_act_ok(x, T * dim) != VIK_OK) return VIK_ERANGE;   /* never */
+  return vik_residual(x, ff, T * dim);
 }
 
 /* The attention half of layer l on the T rows of x (fa + p->x): RMSNorm,
@@ -460,30 +667,33 @@ static int attn_half(vik_par *par, const vik_layer *ly, const vik_config *c, con
   return vik_residual(x, ff, T * dim);
 }
 
-/* The feed-forward half of a layer on the T rows of x: RMSNorm, the dense
-   SwiGLU FFN or the MoE FFN, residual. Writes the activation regions and
-   the routing indices only (never the cache). */
-/*@ requires cfg: cfg_ok(*c);
-    requires plan: \valid_read(p) && plan_layout(p, *c) && 1 <= T <= p->Tmax;
-    requires layer: layer_ok(ly, *c) && layer_sep(ly, *c, fa, p->nf) && layer_sep_u(ly, *c, fu, p->nu);
-    requires arena: \valid(fa + (0 .. p->nf - 1)) && \valid(fu + (0 .. p->nu - 1));
-    requires sep: \separated(c, p, fa + (0 .. p->nf - 1), fu + (0 .. p->nu - 1));
-    assigns fa[p->x .. p->logits - 1], fu[0 .. p->nu - 1], __fc_errno;
-    ensures code: \result == VIK_OK || \result == VIK_ERANGE || \result == VIK_EDOMAIN;
+/* The dense feed-forward half of a Llama layer on the T rows of x:
+   RMSNorm, the SwiGLU FFN, residual. The regions come as pointers into the
+   arena (apart from every weight: a different block) and the sizes as
+   integers, so that no goal here needs the plan's layout or the layer's
+   predicates (with them in the context, even T dim <= Tmax dim timed out:
+   verified/NOTES.md, "Forward pass"). */
+/*@ requires dims: 1 <= T && 1 <= dim <= VIK_NN_MAX && 1 <= hidden <= VIK_K_MAX && T * dim <= VIK_MAT_MAX &&
+                   T * hidden <= VIK_MAT_MAX && hidden * dim <= VIK_MAT_MAX;
+    requires eps: \is_finite(eps) && 0x1p-40 <= eps <= 1;
+    requires w: wmat_ok(w1, hidden, dim) && wmat_ok(w3, hidden, dim) && wmat_ok(w2, dim, hidden) &&
+                \valid_read(nw + (0 .. dim - 1)) && bounded_f32(nw, dim);
+    requires valid: \valid(x + (0 .. T * dim - 1)) && \valid(xb + (0 .. T * dim - 1)) && \valid(ff + (0 .. T * dim - 1)) &&
+                    \valid(h1 + (0 .. T * hidden - 1)) && \valid(h3 + (0 .. T * hidden - 1));
+    requires sep: \separated(x + (0 .. T * dim - 1), xb + (0 .. T * dim - 1), ff + (0 .. T * dim - 1),
+                             h1 + (0 .. T * hidden - 1), h3 + (0 .. T * hidden - 1));
+    requires arena: in_arena(xb, x) && in_arena(ff, x) && in_arena(h1, x) && in_arena(h3, x);
+    requires apart: wmat_apart(w1, x) && wmat_apart(w2, x) && wmat_apart(w3, x) && \base_addr(nw) != \base_addr(x);
+    assigns x[0 .. T * dim - 1], xb[0 .. T * dim - 1], ff[0 .. T * dim - 1], h1[0 .. T * hidden - 1],
+            h3[0 .. T * hidden - 1], __fc_errno;
+    ensures code: \result == VIK_OK || \result == VIK_ERANGE;
 */
-static int ffn_half(vik_par *par, const vik_layer *ly, const vik_config *c, const vik_plan *p, float *fa,
-                    uint32_t *fu, uint32_t T) {
-  uint32_t dim = c->dim;
-  float *x = fa + p->x, *xb = fa + p->xb, *ff = fa + p->ff;
+static int dense_half(vik_par *par, float *x, float *xb, float *ff, float *h1, float *h3, const float *nw,
+                      vik_wmat w1, vik_wmat w2, vik_wmat w3, uint32_t T, uint32_t dim, uint32_t hidden, float eps) {
   int rc;
-  //@ assert rows: T * dim <= p->Tmax * dim && T * c->hidden <= p->Tmax * c->hidden;
-  if ((rc = norm_rows(xb, x, ly->ffn_norm, T, dim, c->eps)) != VIK_OK) return rc;
-  if (c->arch == VIK_ARCH_MIXTRAL)
-    rc = moe_ffn(par, ly, c, p, fa, fu, T);
-  else
-    rc = ffn(par, ff, xb, ly->w1, ly->w2, ly->w3, T, dim, c->hidden, fa + p->h1, fa + p->h3);
-  if (rc != VIK_OK) return rc;
-  if (vik_act_ok(ff, T * dim) != VIK_OK || vik_act_ok(x, T * dim) != VIK_OK) return VIK_ERANGE;
+  if ((rc = norm_rows(xb, x, nw, T, dim, eps)) != VIK_OK) return rc;
+  if ((rc = ffn(par, ff, xb, w1, w2, w3, T, dim, hidden, h1, h3)) != VIK_OK) return rc;
+  if (vik_act_ok(x, T * dim) != VIK_OK) return VIK_ERANGE;   /* never: checked by norm_rows */
   return vik_residual(x, ff, T * dim);
 }
 
@@ -550,7 +760,14 @@ int vik_forward(const vik_model *m, const vik_plan *p, float *fa, uint32_t *fu, 
   for (l = 0u; l < c->n_layers; l++) {
     const vik_layer *ly = &m->layers[l];
     if ((rc = attn_half(m->par, ly, c, p, m->rope_cos, m->rope_sin, fa, l, T, pos0)) != VIK_OK) return rc;
-    if ((rc = ffn_half(m->par, ly, c, p, fa, fu, T)) != VIK_OK) return rc;
+    if (c->arch == VIK_ARCH_MIXTRAL)
+      rc = moe_half(m->par, x, xb, fa + p->ff, ly->ffn_norm, ly->router, ly->experts, fa + p->rl, fa + p->score,
+                    fa + p->wts, fa + p->eo, fa + p->xg, fa + p->yg, fa + p->h1, fa + p->h3, fu + p->idx,
+                    fu + p->off, fu + p->list, T, dim, c->hidden, c->n_experts, c->top_k, c->eps);
+    else
+      rc = dense_half(m->par, x, xb, fa + p->ff, fa + p->h1, fa + p->h3, ly->ffn_norm, ly->w1, ly->w2, ly->w3, T, dim,
+                      c->hidden, c->eps);
+    if (rc != VIK_OK) return rc;
   }
   /* final RMSNorm and the LM head, for every row or the last one */
   if ((rc = norm_rows(xb, x, m->norm, T, dim, c->eps)) != VIK_OK) return rc;

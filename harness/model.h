@@ -139,6 +139,15 @@ typedef struct {
 */
 int vik_model_plan(const vik_config *c, uint32_t S, uint32_t Tmax, vik_plan *p);
 
+/* Weights and tables lie in other blocks than the arena (the loader's
+   buffers or the caller's, never the arena's malloc): every region of the
+   arena is then apart from them whatever its offsets (WP: different bases). */
+/*@ predicate wmat_apart(vik_wmat w, float *a) =
+      (w.fmt == VIK_W_F32 ==> \base_addr(w.f) != \base_addr(a)) &&
+      (w.fmt == VIK_W_MXFP4 ==> \base_addr(w.codes) != \base_addr(a) && \base_addr(w.scales) != \base_addr(a));
+    predicate in_arena(float *r, float *a) = \base_addr(r) == \base_addr(a);
+*/
+
 /*@ predicate layer_ok{L}(vik_layer *ly, vik_config c) =
       \valid_read(ly) &&
       \valid_read(ly->attn_norm + (0 .. c.dim - 1)) && bounded_f32(ly->attn_norm, c.dim) &&

@@ -175,9 +175,14 @@ ATTNF=add_rel,madd,scaled
 ATTNQ=rows_le,rows_add,madd4,axpy4,quad_scores,to_weights,quad_values,attend_quad,attend_group,vik_attention
 ATTNQ=$ATTNQ,attend_head,axpy,dim_f32,out_el,out_join
 # harness/model.c: the arena plan, the cache reset and the small steps of
-# the pass (not yet: moe_ffn, attn_half, ffn_half, vik_forward)
+# the pass, the products (mm, from mm_split's contract: the threads,
+# trusted), the dense FFN half and the MoE half's routing and per-expert
+# step (not yet: run_experts, moe_half, attn_half, vik_forward). Run
+# without the sums' definitions, as moe.c's router run (route calls it)
 MODELSTEPS=vik_model_strerror,prod3,add,lay_out,refuse,vik_model_plan,vik_model_reset,norm_rows,rope_rows
-MODELSTEPS=$MODELSTEPS,transpose,to_cache,embed_rows
+MODELSTEPS=$MODELSTEPS,transpose,to_cache,embed_rows,mm,ffn,dense_half,routed_ok,route,one_expert
+# in_unit: float classes, Gappa (ffn.c's within)
+MODELF=in_unit
 # The functions that need Z3 beside CVC5 (BOTH=1 runs below): those CVC5
 # alone left with an unproved goal at 30-40 s a goal, measured function by
 # function on 2026-12-05 (verified/NOTES.md "Proof time"). Every other
@@ -277,7 +282,7 @@ CPPX=-DVIK_WSUM_OPAQUE BOTH=1 wp_run nnw.log kernels/nn.c -wp-fct $NNW $NOLEM $Z
 wp_run smsum.log kernels/nn.c -wp-fct $SMSUM $NOLEM $ZC -wp-timeout 40
 # the forward pass's steps that are proved so far (harness/model.c stays
 # out of kernels/ until all of it is: README, "Models")
-wp_run model.log harness/model.c -wp-fct $MODELSTEPS $NOLEM $ZC -wp-timeout 90
+CPPX="-DVIK_WSUM_OPAQUE -DVIK_SUMS_OPAQUE" wp_run model.log harness/model.c -wp-fct $MODELSTEPS $NOLEM $ZC -wp-timeout 90
 BOTH=1 wp_run modelh.log harness/model.c -wp-fct $MODELH $NOLEM $ZC -wp-timeout 90
 # CVC5 alone proves them all (200 s alone at 40 s a goal, the longest 37 s;
 # both provers took 429 s beside the other worker)
@@ -311,6 +316,7 @@ wp_run nvsplit.log kernels/nvfp4.c -wp-fct absf -wp-split $NOLEM $GZC -wp-timeou
 wp_run attnsplit.log kernels/attn.c -wp-fct inv_sqrt -wp-split $NOLEM $GZC -wp-timeout 40
 wp_run attnf.log kernels/attn.c -wp-fct $ATTNF $NOLEM $GZC -wp-timeout 40
 wp_run moef.log kernels/moe.c -wp-fct $MOEF $NOLEM $GZC -wp-timeout 40
+wp_run modelf.log harness/model.c -wp-fct $MODELF $NOLEM $GZC -wp-timeout 40
 EOF
 grep -v '^#' $B/queue > $B/queue.runs
 # worker LIST: the next line of LIST (a counter under flock), until none is left
