@@ -156,11 +156,11 @@ int vik_model_plan(const vik_config *c, uint32_t S, uint32_t Tmax, vik_plan *p);
       wmat_ok(ly->wv, c.n_kv_heads * c.head_dim, c.dim) && wmat_ok(ly->wo, c.dim, c.n_heads * c.head_dim) &&
       (c.arch == VIK_ARCH_LLAMA ==>
          wmat_ok(ly->w1, c.hidden, c.dim) && wmat_ok(ly->w3, c.hidden, c.dim) && wmat_ok(ly->w2, c.dim, c.hidden)) &&
+      // descriptor j: expert j / 3's w1 (j % 3 == 0), w2 (1) or w3 (2), as moe_half's requires
       (c.arch == VIK_ARCH_MIXTRAL ==>
          wmat_ok(ly->router, c.n_experts, c.dim) && \valid_read(ly->experts + (0 .. 3 * c.n_experts - 1)) &&
-         \forall integer e; 0 <= e < c.n_experts ==>
-           wmat_ok(ly->experts[3 * e], c.hidden, c.dim) && wmat_ok(ly->experts[3 * e + 1], c.dim, c.hidden) &&
-           wmat_ok(ly->experts[3 * e + 2], c.hidden, c.dim));
+         \forall integer j; 0 <= j < 3 * c.n_experts ==>
+           wmat_ok(ly->experts[j], j % 3 == 1 ? c.dim : c.hidden, j % 3 == 1 ? c.hidden : c.dim));
     predicate model_ok{L}(vik_model *m, vik_plan *p) =
       \valid_read(m) && \valid_read(p) && cfg_ok(m->cfg) &&
       \valid_read(m->embed + (0 .. m->cfg.vocab * m->cfg.dim - 1)) && bounded_f32(m->embed, m->cfg.vocab * m->cfg.dim) &&

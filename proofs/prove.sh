@@ -176,11 +176,15 @@ ATTNQ=rows_le,rows_add,madd4,axpy4,quad_scores,to_weights,quad_values,attend_qua
 ATTNQ=$ATTNQ,attend_head,axpy,dim_f32,out_el,out_join
 # harness/model.c: the arena plan, the cache reset and the small steps of
 # the pass, the products (mm, from mm_split's contract: the threads,
-# trusted), the dense FFN half and the MoE half's routing and per-expert
-# step (not yet: run_experts, moe_half, attn_half, vik_forward). Run
-# without the sums' definitions, as moe.c's router run (route calls it)
+# trusted), the dense FFN half and the MoE half (not yet: attn_half,
+# vik_forward). Run without the sums' definitions, as moe.c's router run
+# (route calls the router)
 MODELSTEPS=vik_model_strerror,prod3,add,lay_out,refuse,vik_model_plan,vik_model_reset,norm_rows,rope_rows
-MODELSTEPS=$MODELSTEPS,transpose,to_cache,embed_rows,mm,ffn,dense_half,routed_ok,route,one_expert
+MODELSTEPS=$MODELSTEPS,transpose,to_cache,embed_rows,mm,ffn,dense_half,routed_ok,route,one_expert,moe_half
+# run_experts: three goals of 20-24 s for CVC5 alone (the experts' facts
+# across the loop's writes, 2026-12-07); Z3 proved none of them. Its own
+# run, CVC5 at 90 s, as attnq
+MODELX=run_experts
 # in_unit: float classes, Gappa (ffn.c's within)
 MODELF=in_unit
 # The functions that need Z3 beside CVC5 (BOTH=1 runs below): those CVC5
@@ -284,6 +288,7 @@ wp_run smsum.log kernels/nn.c -wp-fct $SMSUM $NOLEM $ZC -wp-timeout 40
 # out of kernels/ until all of it is: README, "Models")
 CPPX="-DVIK_WSUM_OPAQUE -DVIK_SUMS_OPAQUE" wp_run model.log harness/model.c -wp-fct $MODELSTEPS $NOLEM $ZC -wp-timeout 90
 BOTH=1 wp_run modelh.log harness/model.c -wp-fct $MODELH $NOLEM $ZC -wp-timeout 90
+CPPX="-DVIK_WSUM_OPAQUE -DVIK_SUMS_OPAQUE" wp_run modelx.log harness/model.c -wp-fct $MODELX $NOLEM -wp-prover cvc5 -wp-timeout 90
 # CVC5 alone proves them all (200 s alone at 40 s a goal, the longest 37 s;
 # both provers took 429 s beside the other worker)
 CPPX=-DVIK_DOT_OPAQUE wp_run dotopq.log kernels/linear.c -wp-fct $DOTOPQ -wp-split $NOLEM -wp-prover cvc5 -wp-timeout 90
