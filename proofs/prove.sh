@@ -180,11 +180,13 @@ ATTNQ=$ATTNQ,attend_head,axpy,dim_f32,out_el,out_join
 # vik_forward). Run without the sums' definitions, as moe.c's router run
 # (route calls the router)
 MODELSTEPS=vik_model_strerror,prod3,add,lay_out,refuse,vik_model_plan,vik_model_reset,norm_rows,rope_rows
-MODELSTEPS=$MODELSTEPS,transpose,to_cache,embed_rows,mm,ffn,dense_half,routed_ok,route,one_expert,moe_half
+MODELSTEPS=$MODELSTEPS,transpose,to_cache,embed_rows,mm,ffn,dense_half,routed_ok,route,one_expert
 # run_experts: three goals of 20-24 s for CVC5 alone (the experts' facts
-# across the loop's writes, 2026-12-07); Z3 proved none of them. Its own
-# run, CVC5 at 90 s, as attnq
-MODELX=run_experts
+# across the loop's writes, 2026-12-07); Z3 proved none of them. moe_half:
+# the combine's weights across the steps' writes, 22-26 s alone (CVC5
+# crashed on it beside the other worker in the clean-clone run; pass B
+# proved it). Their own run, CVC5 at 90 s, as attnq
+MODELX=run_experts,moe_half
 # in_unit: float classes, Gappa (ffn.c's within)
 MODELF=in_unit
 # The functions that need Z3 beside CVC5 (BOTH=1 runs below): those CVC5
