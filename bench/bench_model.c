@@ -90,7 +90,7 @@ static int bench(const char *dir, const char *label, unsigned nthreads, float *r
     printf("%-34s prefill %4u tokens: %8.0f tok/s   decode %u tokens: %7.0f tok/s  (%u thread%s, best of %d)\n",
            label, T, T / best_p, NGEN, NGEN / best_d, nthreads, nthreads > 1 ? "s, same bits" : "", RUNS);
     vik_par_stop(L.m.par);
-    free(arena);
+    vik_arena_free(arena);
     free(tok);
     free(lg);
     vik_unload(&L);

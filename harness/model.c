@@ -182,7 +182,8 @@ static int norm_rows(float *y, const float *x, const float *w, uint32_t T, uint3
                    T * H * D <= VIK_MAT_MAX && pos0 + T <= S && S * (D / 2) <= VIK_MAT_MAX;
     requires valid: \valid(x + (0 .. T * H * D - 1)) && \valid_read(c + (0 .. S * (D / 2) - 1)) &&
                     \valid_read(s + (0 .. S * (D / 2) - 1));
-    requires sep: \separated(x + (0 .. T * H * D - 1), c + (0 .. S * (D / 2) - 1), s + (0 .. S * (D / 2) - 1));
+    requires sep: \separated(x + (0 .. T * H * D - 1), c + (0 .. S * (D / 2) - 1)) &&
+                  \separated(x + (0 .. T * H * D - 1), s + (0 .. S * (D / 2) - 1));
     requires unit: \forall integer i; 0 <= i < S * (D / 2) ==>
                      \is_finite(c[i]) && \abs(c[i]) <= 1 && \is_finite(s[i]) && \abs(s[i]) <= 1;
     assigns x[0 .. T * H * D - 1];
@@ -635,57 +636,88 @@ static int moe_half(vik_par *par, float *x, float *xb, float *ff, const float *n
   return vik_residual(x, ff, T * dim);
 }
 
-/* The attention half of layer l on the T rows of x (fa + p->x): RMSNorm,
-   q k v, RoPE, k v into the layer's cache slices kc, vc, attention, output
-   projection, residual. Writes the activation regions (x .. aw) and the two
-   slices. */
-/*@ requires cfg: cfg_ok(*c);
-    requires plan: \valid_read(p) && plan_layout(p, *c) && 1 <= T <= p->Tmax && pos0 < p->S && T <= p->S - pos0;
-    requires layer: layer_ok(ly, *c) && layer_sep(ly, *c, fa, p->nf) && l < c->n_layers;
-    requires rope: \valid_read(rc + (0 .. p->S * (c->head_dim / 2) - 1)) && \valid_read(rs + (0 .. p->S * (c->head_dim / 2) - 1)) &&
-                   (\forall integer i; 0 <= i < p->S * (c->head_dim / 2) ==>
+/* The attention half of a layer on the T rows of x: xb = RMSNorm(x), q k v,
+   RoPE, k v into the layer's cache slices kc, vc [G, S, D], attention,
+   output projection into ff, residual. The regions come as pointers, as in
+   dense_half, each sized for Tm rows (the plan's Tmax: in vik_forward they
+   are then the plan's regions exactly, adjacent, with no product to bound);
+   this call uses T of them. */
+/*@ requires dims: 1 <= T <= Tm && 1 <= dim <= VIK_NN_MAX && 1 <= G <= H <= 1024 && H % G == 0 &&
+                   2 <= D <= VIK_HEAD_DIM_MAX && D % 2 == 0 && H * D <= VIK_K_MAX && pos0 < S && T <= S - pos0 &&
+                   S <= VIK_CTX_MAX && Tm * dim <= VIK_MAT_MAX && Tm * H * D <= VIK_MAT_MAX &&
+                   H * D * dim <= VIK_MAT_MAX && G * S * D <= VIK_MAT_MAX && S * (D / 2) <= VIK_MAT_MAX;
+    requires eps: \is_finite(eps) && 0x1p-40 <= eps <= 1;
+    requires w: wmat_ok(wq, H * D, dim) && wmat_ok(wk, G * D, dim) && wmat_ok(wv, G * D, dim) &&
+                wmat_ok(wo, dim, H * D) && \valid_read(nw + (0 .. dim - 1)) && bounded_f32(nw, dim);
+    requires rope: \valid_read(rc + (0 .. S * (D / 2) - 1)) && \valid_read(rs + (0 .. S * (D / 2) - 1)) &&
+                   (\forall integer i; 0 <= i < S * (D / 2) ==>
                       \is_finite(rc[i]) && \abs(rc[i]) <= 1 && \is_finite(rs[i]) && \abs(rs[i]) <= 1);
-    requires arena: \valid(fa + (0 .. p->nf - 1));
-    requires sep: \separated(c, p, fa + (0 .. p->nf - 1)) && \separated(rc + (0 .. p->S * (c->head_dim / 2) - 1), fa + (0 .. p->nf - 1)) &&
-                  \separated(rs + (0 .. p->S * (c->head_dim / 2) - 1), fa + (0 .. p->nf - 1));
-    assigns fa[p->x .. p->logits - 1],
-            fa[p->kc + l * (c->n_kv_heads * p->S * c->head_dim) .. p->kc + (l + 1) * (c->n_kv_heads * p->S * c->head_dim) - 1],
-            fa[p->vc + l * (c->n_kv_heads * p->S * c->head_dim) .. p->vc + (l + 1) * (c->n_kv_heads * p->S * c->head_dim) - 1],
-            __fc_errno;
+    requires valid: \valid(x + (0 .. Tm * dim - 1)) && \valid(xb + (0 .. Tm * dim - 1)) &&
+                    \valid(qt + (0 .. Tm * H * D - 1)) && \valid(kt + (0 .. Tm * G * D - 1)) &&
+                    \valid(vt + (0 .. Tm * G * D - 1)) && \valid(qh + (0 .. Tm * H * D - 1)) &&
+                    \valid(ah + (0 .. Tm * H * D - 1)) && \valid(att + (0 .. Tm * H * D - 1)) &&
+                    \valid(ff + (0 .. Tm * dim - 1)) && \valid(aw + (0 .. 4 * S - 1)) &&
+                    \valid(kc + (0 .. G * S * D - 1)) && \valid(vc + (0 .. G * S * D - 1));
+    requires sep: \separated(x + (0 .. Tm * dim - 1), xb + (0 .. Tm * dim - 1), qt + (0 .. Tm * H * D - 1),
+                             kt + (0 .. Tm * G * D - 1), vt + (0 .. Tm * G * D - 1), qh + (0 .. Tm * H * D - 1),
+                             ah + (0 .. Tm * H * D - 1), att + (0 .. Tm * H * D - 1), ff + (0 .. Tm * dim - 1),
+                             aw + (0 .. 4 * S - 1), kc + (0 .. G * S * D - 1), vc + (0 .. G * S * D - 1));
+    requires arena: in_arena(xb, x) && in_arena(qt, x) && in_arena(kt, x) && in_arena(vt, x) && in_arena(qh, x) &&
+                    in_arena(ah, x) && in_arena(att, x) && in_arena(ff, x) && in_arena(aw, x) && in_arena(kc, x) &&
+                    in_arena(vc, x);
+    requires apart: wmat_apart(wq, x) && wmat_apart(wk, x) && wmat_apart(wv, x) && wmat_apart(wo, x) &&
+                    \base_addr(nw) != \base_addr(x) && \base_addr(rc) != \base_addr(x) && \base_addr(rs) != \base_addr(x);
+    assigns x[0 .. Tm * dim - 1], xb[0 .. Tm * dim - 1], qt[0 .. Tm * H * D - 1], kt[0 .. Tm * G * D - 1],
+            vt[0 .. Tm * G * D - 1], qh[0 .. Tm * H * D - 1], ah[0 .. Tm * H * D - 1], att[0 .. Tm * H * D - 1],
+            ff[0 .. Tm * dim - 1], aw[0 .. 4 * S - 1], kc[0 .. G * S * D - 1], vc[0 .. G * S * D - 1], __fc_errno;
     ensures code: \result == VIK_OK || \result == VIK_ERANGE || \result == VIK_EDOMAIN;
 */
-static int attn_half(vik_par *par, const vik_layer *ly, const vik_config *c, const vik_plan *p, const float *rc,
-                     const float *rs, float *fa, uint32_t l, uint32_t T, uint32_t pos0) {
-  uint32_t dim = c->dim, H = c->n_heads, G = c->n_kv_heads, D = c->head_dim, S = p->S, qd = H * D, kvd = G * D;
-  uint64_t gsd = (uint64_t)G * S * D;
-  float *x = fa + p->x, *xb = fa + p->xb, *qt = fa + p->qt, *kt = fa + p->kt, *vt = fa + p->vt;
-  float *qh = fa + p->qh, *ah = fa + p->ah, *att = fa + p->att, *ff = fa + p->ff;
-  float *kc = fa + p->kc + l * gsd, *vc = fa + p->vc + l * gsd;
+static int attn_half(vik_par *par, float *x, float *xb, float *qt, float *kt, float *vt, float *qh, float *ah,
+                     float *att, float *ff, float *aw, float *kc, float *vc, const float *nw, vik_wmat wq, vik_wmat wk,
+                     vik_wmat wv, vik_wmat wo, const float *rc, const float *rs, uint32_t T, uint32_t Tm, uint32_t dim,
+                     uint32_t H, uint32_t G, uint32_t D, uint32_t S, uint32_t pos0, uint32_t W, float eps) {
+  uint32_t qd = H * D, kvd = G * D, gs, gsd;
   int rc_;
-  /* the regions hold Tmax rows; this call uses T of them */
-  //@ assert rows: T * dim <= p->Tmax * dim && T * qd <= p->Tmax * (H * D) && T * kvd <= p->Tmax * (G * D);
-  //@ assert heads: qd == H * D && kvd == G * D && H * T * D == T * qd && G * T * D == T * kvd;
-  //@ assert slice: (l + 1) * gsd <= c->n_layers * gsd;
-  if ((rc_ = norm_rows(xb, x, ly->attn_norm, T, dim, c->eps)) != VIK_OK) return rc_;
-  mm(par, qt, xb, ly->wq, T, dim, qd);
-  if (vik_act_ok(xb, T * dim) != VIK_OK) return VIK_ERANGE;   /* never */
-  mm(par, kt, xb, ly->wk, T, dim, kvd);
-  if (vik_act_ok(xb, T * dim) != VIK_OK) return VIK_ERANGE;   /* never */
-  mm(par, vt, xb, ly->wv, T, dim, kvd);
+  (void)Tm;                                /* only the contract uses it */
+  //@ assert qd: qd == H * D && kvd == G * D && kvd <= qd;
+  /* the regions hold Tm rows; this call uses T of them */
+  //@ assert rows_x: T * dim <= Tm * dim;
+  //@ assert rows_q: T * qd <= Tm * qd;
+  //@ assert rows_kv: T * kvd <= Tm * kvd;
+  //@ assert heads: Tm * H * D == Tm * qd && Tm * G * D == Tm * kvd && H * T * D == T * qd && G * T * D == T * kvd;
+  //@ assert wk: kvd * dim <= qd * dim && qd * dim == H * D * dim;
+  //@ assert gs_le: G * S <= G * S * D;
+  gs = G * S;
+  gsd = gs * D;
+  //@ assert gsd: gsd == G * S * D;
+  //@ assert wo0: wmat_ok(wo, dim, qd);
+  if ((rc_ = norm_rows(xb, x, nw, T, dim, eps)) != VIK_OK) return rc_;
+  mm(par, qt, xb, wq, T, dim, qd);
+  mm(par, kt, xb, wk, T, dim, kvd);
+  mm(par, vt, xb, wv, T, dim, kvd);
+  //@ assert wo1: wmat_ok(wo, dim, qd);
   if ((rc_ = rope_rows(qt, T, H, D, pos0, S, rc, rs)) != VIK_OK) return rc_;
+  //@ assert wo2: wmat_ok(wo, dim, qd);
   if ((rc_ = rope_rows(kt, T, G, D, pos0, S, rc, rs)) != VIK_OK) return rc_;
+  //@ assert wo3: wmat_ok(wo, dim, qd);
   /* only checked rows enter the cache */
   if (vik_act_ok(vt, T * kvd) != VIK_OK) return VIK_ERANGE;
   to_cache(kc, kt, T, G, D, pos0, S);
+  //@ assert wo4: wmat_ok(wo, dim, qd);
   to_cache(vc, vt, T, G, D, pos0, S);
+  //@ assert wo5: wmat_ok(wo, dim, qd);
   transpose(qh, qt, T, H, D);            /* [T, H, D] -> [H, T, D] */
-  /* copies of checked rows (never) */
+  //@ assert wo6: wmat_ok(wo, dim, qd);
+  /* the cache's bound is not carried from call to call (vik_model_reset);
+     qh is a copy of checked rows (never) */
   if (vik_act_ok(qh, T * qd) != VIK_OK || vik_act_ok(kc, gsd) != VIK_OK || vik_act_ok(vc, gsd) != VIK_OK)
     return VIK_ERANGE;
-  if ((rc_ = vik_attention(ah, qh, kc, vc, H, G, D, T, pos0, S, c->window, NULL, fa + p->aw)) != VIK_OK) return rc_;
+  if ((rc_ = vik_attention(ah, qh, kc, vc, H, G, D, T, pos0, S, W, NULL, aw)) != VIK_OK) return rc_;
+  //@ assert wo7: wmat_ok(wo, dim, qd);
   transpose(att, ah, H, T, D);           /* [H, T, D] -> [T, H, D] */
+  //@ assert wo8: wmat_ok(wo, dim, qd);
   if (vik_act_ok(att, T * qd) != VIK_OK) return VIK_ERANGE;
-  mm(par, ff, att, ly->wo, T, qd, dim);
+  mm(par, ff, att, wo, T, qd, dim);
   if (vik_act_ok(ff, T * dim) != VIK_OK || vik_act_ok(x, T * dim) != VIK_OK) return VIK_ERANGE;
   return vik_residual(x, ff, T * dim);
 }
@@ -753,51 +785,67 @@ static void embed_rows(float *x, const float *embed, const uint32_t *tok, uint32
 
 int vik_forward(const vik_model *m, const vik_plan *p, float *fa, uint32_t *fu, const uint32_t *tok, uint32_t T,
                 uint32_t pos0, float *logits, int all_logits) {
-  const vik_config *c;
+  vik_config c;
+  vik_plan pl;
   uint32_t dim, S, t, l, nl;
+  uint64_t gsd;
   float *x, *xb, *xl;
   int rc;
   /* an embedder's bug, refused before anything is written (fu too: the
      plan always has routing indices, and Mixtral writes them) */
   if (!m || !p || !fa || !fu || !tok || !logits) return VIK_EARG;
-  c = &m->cfg;
-  dim = c->dim;
-  S = p->S;
-  x = fa + p->x;
-  xb = fa + p->xb;
-  if (T == 0u || T > p->Tmax) return VIK_EARG;
+  /* copies: the pass reads the config and the plan as values, which no
+     write to the arena can change (nothing for the provers to carry) */
+  c = m->cfg;
+  pl = *p;
+  dim = c.dim;
+  S = pl.S;
+  x = fa + pl.x;
+  xb = fa + pl.xb;
+  if (T == 0u || T > pl.Tmax) return VIK_EARG;
   /*@ loop invariant bounds: 0 <= t <= T;
-      loop invariant ids: \forall integer q; 0 <= q < t ==> tok[q] < c->vocab;
+      loop invariant ids: \forall integer q; 0 <= q < t ==> tok[q] < c.vocab;
       loop assigns t;
       loop variant T - t;
   */
   for (t = 0u; t < T; t++)
-    if (tok[t] >= c->vocab) return VIK_ETOKEN;
+    if (tok[t] >= c.vocab) return VIK_ETOKEN;
   if (pos0 >= S || T > S - pos0) return VIK_ECTX;
-  //@ assert rows: T * dim <= p->Tmax * dim && T * c->vocab <= p->Tmax * c->vocab;
-  embed_rows(x, m->embed, tok, T, dim, c->vocab);
-  /*@ loop invariant bounds: 0 <= l <= c->n_layers;
-      loop assigns l, rc, fa[0 .. p->nf - 1], fu[0 .. p->nu - 1], __fc_errno;
-      loop variant c->n_layers - l;
+  gsd = (uint64_t)c.n_kv_heads * S * c.head_dim;   /* a layer's cache slice */
+  //@ assert gsd: gsd == c.n_kv_heads * S * c.head_dim;
+  //@ assert rows: T * dim <= pl.Tmax * dim;
+  //@ assert rope: S * (c.head_dim / 2) <= VIK_MAT_MAX;
+  embed_rows(x, m->embed, tok, T, dim, c.vocab);
+  /*@ loop invariant bounds: 0 <= l <= c.n_layers;
+      loop assigns l, rc, fa[0 .. pl.nf - 1], fu[0 .. pl.nu - 1], __fc_errno;
+      loop variant c.n_layers - l;
   */
-  for (l = 0u; l < c->n_layers; l++) {
-    const vik_layer *ly = &m->layers[l];
-    if ((rc = attn_half(m->par, ly, c, p, m->rope_cos, m->rope_sin, fa, l, T, pos0)) != VIK_OK) return rc;
-    if (c->arch == VIK_ARCH_MIXTRAL)
-      rc = moe_half(m->par, x, xb, fa + p->ff, ly->ffn_norm, ly->router, ly->experts, fa + p->rl, fa + p->score,
-                    fa + p->wts, fa + p->eo, fa + p->xg, fa + p->yg, fa + p->h1, fa + p->h3, fu + p->idx,
-                    fu + p->off, fu + p->list, T, dim, c->hidden, c->n_experts, c->top_k, c->eps);
+  for (l = 0u; l < c.n_layers; l++) {
+    const vik_layer *ly = m->layers + l;
+    //@ assert pre: \let k = l; \at(layer_ok(m->layers + k, m->cfg), Pre);
+    //@ assert ok: layer_ok(ly, c);
+    //@ assert slice: (l + 1) * gsd <= c.n_layers * gsd;
+    if ((rc = attn_half(m->par, x, xb, fa + pl.qt, fa + pl.kt, fa + pl.vt, fa + pl.qh, fa + pl.ah, fa + pl.att,
+                        fa + pl.ff, fa + pl.aw, fa + pl.kc + l * gsd, fa + pl.vc + l * gsd, ly->attn_norm, ly->wq,
+                        ly->wk, ly->wv, ly->wo, m->rope_cos, m->rope_sin, T, pl.Tmax, dim, c.n_heads, c.n_kv_heads,
+                        c.head_dim, S, pos0, c.window, c.eps)) != VIK_OK)
+      return rc;
+    //@ assert ok2: layer_ok(ly, c);
+    if (c.arch == VIK_ARCH_MIXTRAL)
+      rc = moe_half(m->par, x, xb, fa + pl.ff, ly->ffn_norm, ly->router, ly->experts, fa + pl.rl, fa + pl.score,
+                    fa + pl.wts, fa + pl.eo, fa + pl.xg, fa + pl.yg, fa + pl.h1, fa + pl.h3, fu + pl.idx,
+                    fu + pl.off, fu + pl.list, T, dim, c.hidden, c.n_experts, c.top_k, c.eps);
     else
-      rc = dense_half(m->par, x, xb, fa + p->ff, fa + p->h1, fa + p->h3, ly->ffn_norm, ly->w1, ly->w2, ly->w3, T, dim,
-                      c->hidden, c->eps);
+      rc = dense_half(m->par, x, xb, fa + pl.ff, fa + pl.h1, fa + pl.h3, ly->ffn_norm, ly->w1, ly->w2, ly->w3, T, dim,
+                      c.hidden, c.eps);
     if (rc != VIK_OK) return rc;
   }
   /* final RMSNorm and the LM head, for every row or the last one */
-  if ((rc = norm_rows(xb, x, m->norm, T, dim, c->eps)) != VIK_OK) return rc;
+  if ((rc = norm_rows(xb, x, m->norm, T, dim, c.eps)) != VIK_OK) return rc;
   nl = all_logits ? T : 1u;
   xl = xb + (uint64_t)(T - nl) * dim;
   //@ assert last: (T - nl) * dim + nl * dim == T * dim;
   if (vik_act_ok(xl, nl * dim) != VIK_OK) return VIK_ERANGE;   /* never */
-  mm(m->par, logits, xl, m->lm_head, nl, dim, c->vocab);
+  mm(m->par, logits, xl, m->lm_head, nl, dim, c.vocab);
   return VIK_OK;
 }

@@ -172,40 +172,26 @@ int vik_model_plan(const vik_config *c, uint32_t S, uint32_t Tmax, vik_plan *p);
       \valid_read(m->rope_sin + (0 .. p->S * (m->cfg.head_dim / 2) - 1)) &&
       (\forall integer i; 0 <= i < p->S * (m->cfg.head_dim / 2) ==>
          \is_finite(m->rope_cos[i]) && \abs(m->rope_cos[i]) <= 1 && \is_finite(m->rope_sin[i]) && \abs(m->rope_sin[i]) <= 1);
-    // no weight, table or descriptor lies in the float array a[0 .. n-1]
-    predicate layer_sep{L}(vik_layer *ly, vik_config c, float *a, integer n) =
-      \separated(ly, a + (0 .. n - 1)) &&
-      \separated(ly->attn_norm + (0 .. c.dim - 1), a + (0 .. n - 1)) &&
-      \separated(ly->ffn_norm + (0 .. c.dim - 1), a + (0 .. n - 1)) &&
-      wmat_sep(ly->wq, c.n_heads * c.head_dim, c.dim, a, n) && wmat_sep(ly->wk, c.n_kv_heads * c.head_dim, c.dim, a, n) &&
-      wmat_sep(ly->wv, c.n_kv_heads * c.head_dim, c.dim, a, n) && wmat_sep(ly->wo, c.dim, c.n_heads * c.head_dim, a, n) &&
-      (c.arch == VIK_ARCH_LLAMA ==>
-         wmat_sep(ly->w1, c.hidden, c.dim, a, n) && wmat_sep(ly->w3, c.hidden, c.dim, a, n) &&
-         wmat_sep(ly->w2, c.dim, c.hidden, a, n)) &&
+    // every weight, table and descriptor of the layer in another block than a
+    // (the arena's float part): writes to the arena leave them as they are,
+    // and the provers see it from the bases alone (no offset arithmetic)
+    predicate layer_apart{L}(vik_layer *ly, vik_config c, float *a) =
+      \base_addr(ly->attn_norm) != \base_addr(a) && \base_addr(ly->ffn_norm) != \base_addr(a) &&
+      wmat_apart(ly->wq, a) && wmat_apart(ly->wk, a) && wmat_apart(ly->wv, a) && wmat_apart(ly->wo, a) &&
+      (c.arch == VIK_ARCH_LLAMA ==> wmat_apart(ly->w1, a) && wmat_apart(ly->w2, a) && wmat_apart(ly->w3, a)) &&
       (c.arch == VIK_ARCH_MIXTRAL ==>
-         wmat_sep(ly->router, c.n_experts, c.dim, a, n) &&
-         \separated(ly->experts + (0 .. 3 * c.n_experts - 1), a + (0 .. n - 1)) &&
-         \forall integer e; 0 <= e < c.n_experts ==>
-           wmat_sep(ly->experts[3 * e], c.hidden, c.dim, a, n) && wmat_sep(ly->experts[3 * e + 1], c.dim, c.hidden, a, n) &&
-           wmat_sep(ly->experts[3 * e + 2], c.hidden, c.dim, a, n));
-    predicate model_sep{L}(vik_model *m, vik_plan *p, float *a, integer n) =
-      \separated(m, a + (0 .. n - 1)) && \separated(p, a + (0 .. n - 1)) &&
-      \separated(m->embed + (0 .. m->cfg.vocab * m->cfg.dim - 1), a + (0 .. n - 1)) &&
-      \separated(m->norm + (0 .. m->cfg.dim - 1), a + (0 .. n - 1)) &&
-      wmat_sep(m->lm_head, m->cfg.vocab, m->cfg.dim, a, n) &&
-      \separated(m->layers + (0 .. m->cfg.n_layers - 1), a + (0 .. n - 1)) &&
-      (\forall integer l; 0 <= l < m->cfg.n_layers ==> layer_sep(m->layers + l, m->cfg, a, n)) &&
-      \separated(m->rope_cos + (0 .. p->S * (m->cfg.head_dim / 2) - 1), a + (0 .. n - 1)) &&
-      \separated(m->rope_sin + (0 .. p->S * (m->cfg.head_dim / 2) - 1), a + (0 .. n - 1));
-    // no descriptor the pass reads after writing the routing indices u[0 .. n-1]
-    // lies there (the indices are uint32, like the descriptors' sizes and formats)
-    predicate layer_sep_u{L}(vik_layer *ly, vik_config c, uint32_t *u, integer n) =
-      \separated(ly, u + (0 .. n - 1)) &&
-      (c.arch == VIK_ARCH_MIXTRAL ==> \separated(ly->experts + (0 .. 3 * c.n_experts - 1), u + (0 .. n - 1)));
-    predicate model_sep_u{L}(vik_model *m, vik_plan *p, uint32_t *u, integer n) =
-      \separated(m, u + (0 .. n - 1)) && \separated(p, u + (0 .. n - 1)) &&
-      \separated(m->layers + (0 .. m->cfg.n_layers - 1), u + (0 .. n - 1)) &&
-      (\forall integer l; 0 <= l < m->cfg.n_layers ==> layer_sep_u(m->layers + l, m->cfg, u, n));
+         wmat_apart(ly->router, a) && \forall integer j; 0 <= j < 3 * c.n_experts ==> wmat_apart(ly->experts[j], a));
+    predicate model_apart{L}(vik_model *m, float *a) =
+      \base_addr(m) != \base_addr(a) && \base_addr(m->layers) != \base_addr(a) &&
+      \base_addr(m->embed) != \base_addr(a) && \base_addr(m->norm) != \base_addr(a) && wmat_apart(m->lm_head, a) &&
+      \base_addr(m->rope_cos) != \base_addr(a) && \base_addr(m->rope_sin) != \base_addr(a) &&
+      \forall integer l; 0 <= l < m->cfg.n_layers ==> layer_apart(m->layers + l, m->cfg, a);
+    // the descriptors (uint32 formats, like the routing indices) in another
+    // block than u (the arena's uint32 part)
+    predicate model_apart_u{L}(vik_model *m, uint32_t *u) =
+      \base_addr(m) != \base_addr(u) && \base_addr(m->layers) != \base_addr(u) &&
+      \forall integer l; 0 <= l < m->cfg.n_layers ==>
+        (m->cfg.arch == VIK_ARCH_MIXTRAL ==> \base_addr(m->layers[l].experts) != \base_addr(u));
 */
 
 /* Zero the KV caches (a fresh sequence). vik_forward checks a layer's
@@ -227,10 +213,11 @@ void vik_model_reset(const vik_model *m, const vik_plan *p, float *fa);
 /*@ requires model: model_ok(m, p) && plan_layout(p, m->cfg);
     requires arena: \valid(fa + (0 .. p->nf - 1)) && \valid(fu + (0 .. p->nu - 1));
     requires valid: \valid_read(tok + (0 .. T - 1)) && \valid(logits + (0 .. (all_logits ? T : 1) * m->cfg.vocab - 1));
-    requires sep: model_sep(m, p, fa, p->nf) && model_sep(m, p, logits, (all_logits ? T : 1) * m->cfg.vocab) &&
-                  model_sep_u(m, p, fu, p->nu) &&
-                  \separated(fa + (0 .. p->nf - 1), fu + (0 .. p->nu - 1), logits + (0 .. (all_logits ? T : 1) * m->cfg.vocab - 1),
-                             tok + (0 .. T - 1));
+    // the arena's two parts, the tokens, the logits and the model: each in
+    // blocks of its own (vik_arena_alloc allocates the two parts apart)
+    requires apart: model_apart(m, fa) && model_apart_u(m, fu) && \base_addr(p) != \base_addr(fa) &&
+                    \base_addr(fu) != \base_addr(fa) && \base_addr(tok) != \base_addr(fa) && \base_addr(tok) != \base_addr(fu) &&
+                    \base_addr(logits) != \base_addr(fa) && wmat_apart(m->lm_head, logits);
     assigns fa[0 .. p->nf - 1], fu[0 .. p->nu - 1], logits[0 .. (all_logits ? T : 1) * m->cfg.vocab - 1], __fc_errno;
     ensures code: \result == VIK_OK || \result == VIK_ETOKEN || \result == VIK_ECTX || \result == VIK_EARG ||
                   \result == VIK_ERANGE || \result == VIK_EDOMAIN;

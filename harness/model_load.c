@@ -323,25 +323,45 @@ static int build_model(vik_loaded *L, tables *T, char *err, size_t errlen)
     return VIK_LOAD_OK;
 }
 
+typedef struct {
+    float *f;
+    uint32_t *u;
+} vik_arena;
+
 void *vik_arena_alloc(const vik_plan *p, float **fa, uint32_t **fu)
 {
-    uint64_t bytes;
-    void *a;
+    vik_arena *a;
     if (!fa || !fu)
         return NULL;
     *fa = NULL;                  /* the caller's pointers are never left dangling */
     *fu = NULL;
     if (!p || p->nf > ((uint64_t)1 << 36) || p->nu > ((uint64_t)1 << 36))
         return NULL;
-    bytes = p->nf * sizeof(float) + p->nu * sizeof(uint32_t) + 16u;   /* <= 2^39: no wrap */
-    if ((uint64_t)(size_t)bytes != bytes)   /* a 32-bit size_t: malloc would get a truncated size */
+    /* <= 2^38 + 16 bytes each: no wrap in uint64; a 32-bit size_t would truncate */
+    if ((uint64_t)p->nf * 4u > (uint64_t)(SIZE_MAX - 16u) || (uint64_t)p->nu * 4u > (uint64_t)(SIZE_MAX - 16u))
         return NULL;
-    a = malloc((size_t)bytes);
+    a = malloc(sizeof *a);
     if (!a)
         return NULL;
-    *fa = (float *)a;
-    *fu = (uint32_t *)(void *)((char *)a + p->nf * sizeof(float));
+    a->f = malloc((size_t)p->nf * sizeof(float) + 16u);   /* + 16: never a zero-size malloc */
+    a->u = malloc((size_t)p->nu * sizeof(uint32_t) + 16u);
+    if (!a->f || !a->u) {
+        vik_arena_free(a);
+        return NULL;
+    }
+    *fa = a->f;
+    *fu = a->u;
     return a;
+}
+
+void vik_arena_free(void *arena)
+{
+    vik_arena *a = arena;
+    if (!a)
+        return;
+    free(a->f);
+    free(a->u);
+    free(a);
 }
 
 void vik_unload(vik_loaded *L)

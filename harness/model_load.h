@@ -62,11 +62,16 @@ void vik_unload(vik_loaded *L);
 /* Dtype name for messages ("F32", ...). */
 const char *vik_dtype_name(uint32_t dt);
 
-/* The arena for L's plan: one allocation of nf floats followed by nu
-   uint32; *fa and *fu point into it. NULL (and *fa, *fu NULL when given)
-   when out of memory, when the plan is past 2^36 elements or size_t, or
-   when p, fa or fu is NULL. */
+/* The arena for L's plan: nf floats (*fa) and nu uint32 (*fu), two
+   allocations, because vik_forward's contract asks its two parts to be
+   apart (different blocks: harness/model.h); the result is the handle to
+   give vik_arena_free. NULL (and *fa, *fu NULL when given) when out of
+   memory, when the plan is past 2^36 elements or size_t, or when p, fa or
+   fu is NULL. */
 void *vik_arena_alloc(const vik_plan *p, float **fa, uint32_t **fu);
+
+/* Free an arena of vik_arena_alloc (NULL: nothing). */
+void vik_arena_free(void *arena);
 
 /* The greedy choice: the index of the largest of x[0 .. n-1], the lowest
    index on ties, the first NaN if there is one (as torch.argmax). n (not

@@ -297,7 +297,7 @@ static int cmd_run(int argc, char **argv)
 out:
     vik_par_stop(L.m.par);
     L.m.par = NULL;
-    free(arena);
+    vik_arena_free(arena);
     free(tok);
     free(logits);
     free(buf);

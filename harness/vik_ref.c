@@ -1812,7 +1812,7 @@ static int run_model(const char *dir, const char *out)
 done:
     for (j = 0; j < MODEL_PROMPTS; j++)
         npy_free(&ids[j]);
-    free(arena);
+    vik_arena_free(arena);
     free(tok);
     free(gout);
     free(lg);

@@ -176,8 +176,8 @@ ATTNQ=rows_le,rows_add,madd4,axpy4,quad_scores,to_weights,quad_values,attend_qua
 ATTNQ=$ATTNQ,attend_head,axpy,dim_f32,out_el,out_join
 # harness/model.c: the arena plan, the cache reset and the small steps of
 # the pass, the products (mm, from mm_split's contract: the threads,
-# trusted), the dense FFN half and the MoE half (not yet: attn_half,
-# vik_forward). Run without the sums' definitions, as moe.c's router run
+# trusted), the attention half, the dense FFN half and the MoE half (not
+# yet: vik_forward). Run without the sums' definitions, as moe.c's router run
 # (route calls the router)
 MODELSTEPS=vik_model_strerror,prod3,add,lay_out,refuse,vik_model_plan,vik_model_reset,norm_rows,rope_rows
 MODELSTEPS=$MODELSTEPS,transpose,to_cache,embed_rows,mm,ffn,dense_half,routed_ok,route,one_expert
@@ -185,8 +185,11 @@ MODELSTEPS=$MODELSTEPS,transpose,to_cache,embed_rows,mm,ffn,dense_half,routed_ok
 # across the loop's writes, 2026-12-07); Z3 proved none of them. moe_half:
 # the combine's weights across the steps' writes, 22-26 s alone (CVC5
 # crashed on it beside the other worker in the clean-clone run; pass B
-# proved it). Their own run, CVC5 at 90 s, as attnq
-MODELX=run_experts,moe_half
+# proved it). attn_half: the output weights' facts across the steps' writes
+# (wo1 .. wo8), 4-11 s each, CVC5 alone proves all 206 goals of it and
+# rope_rows in 2.5 min at 30 s a goal (2026-12-07). Their own run, CVC5 at
+# 90 s, as attnq
+MODELX=run_experts,moe_half,attn_half
 # in_unit: float classes, Gappa (ffn.c's within)
 MODELF=in_unit
 # The functions that need Z3 beside CVC5 (BOTH=1 runs below): those CVC5

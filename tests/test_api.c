@@ -156,13 +156,19 @@ static void test_arena(void)
     check(vik_arena_alloc(&p, &fa, &fu) == NULL, "vik_arena_alloc: nu UINT64_MAX -> NULL");
     p.nu = 0;
     a = vik_arena_alloc(&p, &fa, &fu);
-    check(a != NULL && fa == (float *)a && fu == (uint32_t *)a, "vik_arena_alloc: an empty plan -> a valid arena");
-    free(a);
+    check(a != NULL && fa != NULL && fu != NULL, "vik_arena_alloc: an empty plan -> a valid arena");
+    vik_arena_free(a);
     p.nf = 3;
     p.nu = 5;
     a = vik_arena_alloc(&p, &fa, &fu);
-    check(a != NULL && fa == (float *)a && fu == (uint32_t *)(void *)(fa + 3), "vik_arena_alloc: fu right after nf floats");
-    free(a);
+    check(a != NULL && fa != NULL && fu != NULL, "vik_arena_alloc: nf 3, nu 5 -> an arena");
+    if (a) {                     /* the two parts are apart and writable in full (ASan checks) */
+        fa[0] = fa[2] = 1.0f;
+        fu[0] = fu[4] = 7u;
+        check((void *)fu != (void *)fa && fa[2] == 1.0f && fu[4] == 7u, "vik_arena_alloc: two parts, apart");
+    }
+    vik_arena_free(a);
+    vik_arena_free(NULL);        /* as free(NULL) */
 }
 
 static void test_argmax(void)
@@ -465,9 +471,21 @@ typedef struct {
     float *fa, *logits;
     uint32_t *fu;
     unsigned char *snap;
-    size_t bytes;               /* of the arena */
+    size_t fbytes, ubytes;      /* of the arena's two parts */
     uint32_t V;
 } fwd;
+
+/* A copy of the arena's two parts, and whether they are as copied. */
+static void snap_take(fwd *f)
+{
+    memcpy(f->snap, f->fa, f->fbytes);
+    memcpy(f->snap + f->fbytes, f->fu, f->ubytes);
+}
+
+static int snap_same(const fwd *f)
+{
+    return memcmp(f->snap, f->fa, f->fbytes) == 0 && memcmp(f->snap + f->fbytes, f->fu, f->ubytes) == 0;
+}
 
 /* vik_forward refuses with want, arena and logits as they were. */
 static void fwd_bad(fwd *f, const char *desc, const uint32_t *tok, uint32_t T, uint32_t pos0, int want)
@@ -476,13 +494,12 @@ static void fwd_bad(fwd *f, const char *desc, const uint32_t *tok, uint32_t T, u
     int rc;
     for (i = 0; i < f->V; i++)
         f->logits[i] = 7.0f;
-    memcpy(f->snap, f->fa, f->bytes);
+    snap_take(f);
     rc = vik_forward(&f->m, f->p, f->fa, f->fu, tok, T, pos0, f->logits, 0);
     for (i = 0; i < f->V; i++)
         kept &= f->logits[i] == 7.0f;
-    check_msg(rc == want && kept && memcmp(f->snap, f->fa, f->bytes) == 0, desc, "rc %d (%s), logits %s, arena %s",
-              rc, vik_model_strerror(rc), kept ? "untouched" : "written",
-              memcmp(f->snap, f->fa, f->bytes) == 0 ? "untouched" : "written");
+    check_msg(rc == want && kept && snap_same(f), desc, "rc %d (%s), logits %s, arena %s", rc, vik_model_strerror(rc),
+              kept ? "untouched" : "written", snap_same(f) ? "untouched" : "written");
 }
 
 static int fwd_ok(fwd *f, const uint32_t *tok, uint32_t T, uint32_t pos0)
@@ -539,13 +556,15 @@ static void test_forward(void)
     f.m = L.m;
     f.p = &L.plan;
     f.V = L.m.cfg.vocab;
-    f.bytes = (size_t)(L.plan.nf + L.plan.nu) * 4u;
+    f.fbytes = (size_t)L.plan.nf * 4u;
+    f.ubytes = (size_t)L.plan.nu * 4u;
     f.logits = malloc(sizeof(float) * f.V);
-    f.snap = malloc(f.bytes);
+    f.snap = malloc(f.fbytes + f.ubytes);
     emb = malloc(sizeof(float) * (size_t)f.V * L.m.cfg.dim);
     if (!check(arena && f.logits && f.snap && emb, "vik_forward: arena and buffers allocated"))
         goto out;
-    memset(arena, 0, f.bytes);   /* defined bytes to compare, the routing part too */
+    memset(f.fa, 0, f.fbytes);   /* defined bytes to compare, the routing part too */
+    memset(f.fu, 0, f.ubytes);
     S = L.plan.S;
     Tmax = L.plan.Tmax;
     fwd_bad(&f, "vik_forward: T = 0 -> VIK_EARG, nothing written", tok, 0, 0, VIK_EARG);
@@ -573,7 +592,7 @@ static void test_forward(void)
         int r[6];
         for (i = 0; i < f.V; i++)
             f.logits[i] = 7.0f;
-        memcpy(f.snap, f.fa, f.bytes);
+        snap_take(&f);
         r[0] = vik_forward(NULL, p0, fa0, fu0, tok, 1, 0, lg0, 0);
         r[1] = vik_forward(&m0, NULL, fa0, fu0, tok, 1, 0, lg0, 0);
         r[2] = vik_forward(&m0, p0, NULL, fu0, tok, 1, 0, lg0, 0);
@@ -583,12 +602,12 @@ static void test_forward(void)
         for (i = 0; i < f.V; i++)
             kept &= f.logits[i] == 7.0f;
         for (i = 0; i < 6; i++)
-            check_msg(r[i] == VIK_EARG && kept && memcmp(f.snap, f.fa, f.bytes) == 0,
+            check_msg(r[i] == VIK_EARG && kept && snap_same(&f),
                       "vik_forward: a NULL m, p, fa, fu, tok or logits -> VIK_EARG, nothing written", "argument %u: rc %d",
                       i, r[i]);
         vik_model_reset(&m0, NULL, fa0);
         vik_model_reset(&m0, p0, NULL);
-        check(memcmp(f.snap, f.fa, f.bytes) == 0, "vik_model_reset: p or fa NULL -> nothing done");
+        check(snap_same(&f), "vik_model_reset: p or fa NULL -> nothing done");
     }
     check(fwd_ok(&f, tok, Tmax, 0), "vik_forward: T = Tmax, the last id vocab - 1 -> VIK_OK, finite logits");
     check(fwd_ok(&f, tok, 2, S - 2u), "vik_forward: pos0 + T = S -> VIK_OK, finite logits");
@@ -609,7 +628,7 @@ out:
     free(emb);
     free(f.snap);
     free(f.logits);
-    free(arena);
+    vik_arena_free(arena);
     vik_unload(&L);
 }
 

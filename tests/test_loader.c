@@ -340,7 +340,7 @@ static void half_model(int half)
             rc = vik_forward(&L.m, &L.plan, fa, fu, tk, 3, 0, lg, 1);
         }
         check_msg(same && ar && lg && rc == VIK_OK, desc, "weights equal %u, rc %d", same, rc);
-        free(ar);
+        vik_arena_free(ar);
         free(lg);
         vik_unload(&L);
     } else {

@@ -310,7 +310,7 @@ static void one_model(const char *model)
         bad_cache(&r, model, row, (size_t)r.L.plan.vc + (size_t)(r.L.plan.vc - r.L.plan.kc) - 1, "V");
         free(row);
     }
-    free(r.arena);
+    vik_arena_free(r.arena);
     vik_unload(&r.L);
 }
 

@@ -135,7 +135,7 @@ static void test_model(const char *model) {
     }
   free(a);
   free(b);
-  free(arena);
+  vik_arena_free(arena);
   for (j = 0; j < 4; j++) npy_free(&ids[j]);
   vik_unload(&L);
 }
