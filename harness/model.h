@@ -19,8 +19,10 @@
 
    Memory: everything lives in one arena the caller allocates once, of the
    size vik_model_plan computes from the config, the context S and the most
-   tokens per call Tmax: p.nf floats (KV cache and activations) followed by
-   p.nu uint32 (routing indices); no allocation during inference.
+   tokens per call Tmax: p.nf floats (KV cache and activations) and p.nu
+   uint32 (routing indices), in two blocks apart from each other and from
+   the weights (vik_forward's contract; vik_arena_alloc); no allocation
+   during inference.
 
    Errors (nothing is computed past the first): VIK_ETOKEN a token id >=
    vocab (checked before anything is written), VIK_ECTX positions past the
