@@ -23,7 +23,9 @@
 /* An [m, n] weight matrix, PyTorch Linear layout (out x in): float32 f[m n],
    or MXFP4 codes[m n / 2] and scales[m n / 32] (kernels/mx.h layout). */
 typedef struct {
-  uint32_t fmt;
+  uint16_t fmt;                        /* 16 bits: no step of the forward pass writes
+                                          16-bit memory, so WP sees the descriptors
+                                          unchanged by it (harness/model.h, frames) */
   const float *f;
   const uint8_t *codes, *scales;
 } vik_wmat;

@@ -180,7 +180,7 @@ ATTNQ=$ATTNQ,attend_head,axpy,dim_f32,out_el,out_join
 # yet: vik_forward). Run without the sums' definitions, as moe.c's router run
 # (route calls the router)
 MODELSTEPS=vik_model_strerror,prod3,add,lay_out,refuse,vik_model_plan,vik_model_reset,norm_rows,rope_rows
-MODELSTEPS=$MODELSTEPS,transpose,to_cache,embed_rows,mm,ffn,dense_half,routed_ok,route,one_expert
+MODELSTEPS=$MODELSTEPS,transpose,to_cache,embed_rows,mm,ffn,dense_half,routed_ok,route,one_expert,regions,slice
 # run_experts: three goals of 20-24 s for CVC5 alone (the experts' facts
 # across the loop's writes, 2026-12-07); Z3 proved none of them. moe_half:
 # the combine's weights across the steps' writes, 22-26 s alone (CVC5
@@ -190,6 +190,7 @@ MODELSTEPS=$MODELSTEPS,transpose,to_cache,embed_rows,mm,ffn,dense_half,routed_ok
 # rope_rows in 2.5 min at 30 s a goal (2026-12-07). Their own run, CVC5 at
 # 90 s, as attnq
 MODELX=run_experts,moe_half,attn_half
+MODELLEM=wmat_ok_v,layer_ok_v,bounded_frame,unit_frame,wmat_frame,layer_frame
 # in_unit: float classes, Gappa (ffn.c's within)
 MODELF=in_unit
 # The functions that need Z3 beside CVC5 (BOTH=1 runs below): those CVC5
@@ -294,6 +295,10 @@ wp_run smsum.log kernels/nn.c -wp-fct $SMSUM $NOLEM $ZC -wp-timeout 40
 CPPX="-DVIK_WSUM_OPAQUE -DVIK_SUMS_OPAQUE" wp_run model.log harness/model.c -wp-fct $MODELSTEPS $NOLEM $ZC -wp-timeout 90
 BOTH=1 wp_run modelh.log harness/model.c -wp-fct $MODELH $NOLEM $ZC -wp-timeout 90
 CPPX="-DVIK_WSUM_OPAQUE -DVIK_SUMS_OPAQUE" wp_run modelx.log harness/model.c -wp-fct $MODELX $NOLEM -wp-prover cvc5 -wp-timeout 90
+# harness/model.h's lemmas: the frames over two labels (a layer's facts
+# across the arena's writes) (CVC5 and Z3 at once: 20 s in all,
+# layer_frame 15-18 s)
+CPPX="-DVIK_WSUM_OPAQUE -DVIK_SUMS_OPAQUE" BOTH=1 wp_run modellem.log harness/model.c -wp-prop=$MODELLEM -wp-prover z3wp,cvc5 -wp-timeout 60
 # CVC5 alone proves them all (200 s alone at 40 s a goal, the longest 37 s;
 # both provers took 429 s beside the other worker)
 CPPX=-DVIK_DOT_OPAQUE wp_run dotopq.log kernels/linear.c -wp-fct $DOTOPQ -wp-split $NOLEM -wp-prover cvc5 -wp-timeout 90
