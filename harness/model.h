@@ -190,8 +190,7 @@ int vik_model_plan(const vik_config *c, uint32_t S, uint32_t Tmax, vik_plan *p);
       \base_addr(m->embed) != \base_addr(a) && \base_addr(m->norm) != \base_addr(a) && wmat_apart(m->lm_head, a) &&
       \base_addr(m->rope_cos) != \base_addr(a) && \base_addr(m->rope_sin) != \base_addr(a) &&
       \forall integer l; 0 <= l < m->cfg.n_layers ==> layer_apart(m->layers + l, m->cfg, a);
-    // the descriptors in another
-    // block than u (the arena's uint32 part)
+    // the descriptors in another block than u (the arena's uint32 part)
     predicate model_apart_u{L}(vik_model *m, uint32_t *u) =
       \base_addr(m) != \base_addr(u) && \base_addr(m->layers) != \base_addr(u) &&
       \forall integer l; 0 <= l < m->cfg.n_layers ==>
