@@ -829,15 +829,11 @@ static void regions(const vik_plan *p, vik_config c, float *fa, uint32_t *fu, ui
 }
 
 /* Layer l's cache slices [G, S, D] and the attention's other regions, as
-   attn_half asks for them (no quantifier over l). Nothing to run. The slice
-   within the cache (nonlinear) is a requirement: here neither prover proved
-   it from l < L at 40 s, nor a lemma stated with a predicate (the lemma
-   itself failed, while its plain form proves in 0.1 s but is not
-   instantiated): for vik_forward's next attempt (verified/NOTES.md). */
+   attn_half asks for them (no quantifier over l: the lemma slice_le of
+   harness/model.h has its ground instance here). Nothing to run. */
 /*@ requires layout: plan_layout(p, c);
     requires cfg: cfg_ok(c);
     requires l: l < c.n_layers;
-    requires in: 0 <= l * GSD && l * GSD + GSD <= c.n_layers * GSD;
     requires arena: \valid(fa + (0 .. p->nf - 1));
     assigns \nothing;
     ensures kv: \valid(fa + p->kc + l * GSD + (0 .. GSD - 1)) && \valid(fa + p->vc + l * GSD + (0 .. GSD - 1));
@@ -850,6 +846,7 @@ static void slice(const vik_plan *p, vik_config c, float *fa, uint32_t l) {
   (void)p, (void)c, (void)fa, (void)l;   /* only the contract uses them */
   //@ assert nonneg: 0 <= p->Tmax * c.dim && 0 <= p->Tmax * c.n_heads * c.head_dim && 0 <= p->Tmax * c.n_kv_heads * c.head_dim && 0 <= GSD;
   //@ assert order: p->kc <= p->vc <= p->x <= p->xb <= p->qt <= p->kt <= p->vt <= p->qh <= p->ah <= p->att <= p->ff <= p->h1 <= p->h3 <= p->xg <= p->yg <= p->eo <= p->rl <= p->score <= p->wts <= p->aw <= p->logits <= p->nf;
+  //@ assert in: slice_in(l, c.n_layers, GSD);
   //@ assert vc: p->vc == p->kc + c.n_layers * GSD && p->x == p->vc + c.n_layers * GSD;
   //@ assert kc_in: 0 <= l * GSD && p->kc + l * GSD + GSD <= p->vc && p->vc + l * GSD + GSD <= p->x;
 }

@@ -190,7 +190,7 @@ MODELSTEPS=$MODELSTEPS,transpose,to_cache,embed_rows,mm,ffn,dense_half,routed_ok
 # rope_rows in 2.5 min at 30 s a goal (2026-12-07). Their own run, CVC5 at
 # 90 s, as attnq
 MODELX=run_experts,moe_half,attn_half
-MODELLEM=wmat_ok_v,layer_ok_v,bounded_frame,unit_frame,wmat_frame,layer_frame
+MODELLEM=slice_le,wmat_ok_v,layer_ok_v,bounded_frame,unit_frame,wmat_frame,layer_frame
 # in_unit: float classes, Gappa (ffn.c's within)
 MODELF=in_unit
 # The functions that need Z3 beside CVC5 (BOTH=1 runs below): those CVC5
@@ -296,8 +296,8 @@ CPPX="-DVIK_WSUM_OPAQUE -DVIK_SUMS_OPAQUE" wp_run model.log harness/model.c -wp-
 BOTH=1 wp_run modelh.log harness/model.c -wp-fct $MODELH $NOLEM $ZC -wp-timeout 90
 CPPX="-DVIK_WSUM_OPAQUE -DVIK_SUMS_OPAQUE" wp_run modelx.log harness/model.c -wp-fct $MODELX $NOLEM -wp-prover cvc5 -wp-timeout 90
 # harness/model.h's lemmas: the frames over two labels (a layer's facts
-# across the arena's writes) (CVC5 and Z3 at once: 20 s in all,
-# layer_frame 15-18 s)
+# across the arena's writes) and the cache slice's bound (CVC5 and Z3 at
+# once: 20 s in all, layer_frame 15-18 s, slice_le 1 s with Z3)
 CPPX="-DVIK_WSUM_OPAQUE -DVIK_SUMS_OPAQUE" BOTH=1 wp_run modellem.log harness/model.c -wp-prop=$MODELLEM -wp-prover z3wp,cvc5 -wp-timeout 60
 # CVC5 alone proves them all (200 s alone at 40 s a goal, the longest 37 s;
 # both provers took 429 s beside the other worker)
