@@ -816,6 +816,7 @@ static void embed_rows(float *x, const float *embed, const uint32_t *tok, uint32
                \separated(fu + p->idx + (0 .. T * c.top_k - 1), fu + p->off + (0 .. c.n_experts),
                           fu + p->list + (0 .. T * c.top_k - 1));
 */
+/* NOLINTNEXTLINE(readability-non-const-parameter): fa and fu as the halves take them (the ensures) */
 static void regions(const vik_plan *p, vik_config c, float *fa, uint32_t *fu, uint32_t T) {
   (void)p, (void)c, (void)fa, (void)fu, (void)T;   /* only the contract uses them */
   /* the regions' sizes, then their order: every separation below is then
@@ -842,6 +843,7 @@ static void regions(const vik_plan *p, vik_config c, float *fa, uint32_t *fu, ui
                             RM(att, c.n_heads * c.head_dim), RM(ff, c.dim), RT(aw, 4 * p->S),
                             fa + p->kc + l * GSD + (0 .. GSD - 1), fa + p->vc + l * GSD + (0 .. GSD - 1));
 */
+/* NOLINTNEXTLINE(readability-non-const-parameter): fa as attn_half takes it (the ensures) */
 static void slice(const vik_plan *p, vik_config c, float *fa, uint32_t l) {
   (void)p, (void)c, (void)fa, (void)l;   /* only the contract uses them */
   //@ assert nonneg: 0 <= p->Tmax * c.dim && 0 <= p->Tmax * c.n_heads * c.head_dim && 0 <= p->Tmax * c.n_kv_heads * c.head_dim && 0 <= GSD;
