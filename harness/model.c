@@ -790,6 +790,15 @@ static void embed_rows(float *x, const float *embed, const uint32_t *tok, uint32
 #define GSD (c.n_kv_heads * p->S * c.head_dim)
 #define RT(r, n) (fa + p->r + (0 .. (n) - 1))
 #define RM(r, n) (fa + p->r + (0 .. p->Tmax * (n) - 1))
+/* the plan's sizes nonnegative and its offsets in order (plan_layout's
+   consequences that make every separation below linear in the sizes) */
+#define PLAN_NONNEG                                                                                           \
+  0 <= p->Tmax * c.dim && 0 <= p->Tmax * c.n_heads * c.head_dim && 0 <= p->Tmax * c.n_kv_heads * c.head_dim && \
+    0 <= p->Tmax * c.hidden && 0 <= p->Tmax * c.top_k * c.dim && 0 <= p->Tmax * c.n_experts &&              \
+    0 <= p->Tmax * c.top_k && 0 <= GSD
+#define PLAN_ORDER                                                                                            \
+  p->kc <= p->vc <= p->x <= p->xb <= p->qt <= p->kt <= p->vt <= p->qh <= p->ah <= p->att <= p->ff <= p->h1 <= \
+    p->h3 <= p->xg <= p->yg <= p->eo <= p->rl <= p->score <= p->wts <= p->aw <= p->logits <= p->nf
 /*@ requires layout: plan_layout(p, c);
     requires cfg: cfg_ok(c);
     requires T: 1 <= T <= p->Tmax;
@@ -819,11 +828,9 @@ static void embed_rows(float *x, const float *embed, const uint32_t *tok, uint32
 /* NOLINTNEXTLINE(readability-non-const-parameter): fa and fu as the halves take them (the ensures) */
 static void regions(const vik_plan *p, vik_config c, float *fa, uint32_t *fu, uint32_t T) {
   (void)p, (void)c, (void)fa, (void)fu, (void)T;   /* only the contract uses them */
-  /* the regions' sizes, then their order: every separation below is then
-     linear in the sizes (products as atoms) */
-  //@ assert nonneg: 0 <= p->Tmax * c.dim && 0 <= p->Tmax * c.n_heads * c.head_dim && 0 <= p->Tmax * c.n_kv_heads * c.head_dim && 0 <= p->Tmax * c.hidden && 0 <= p->Tmax * c.top_k * c.dim && 0 <= p->Tmax * c.n_experts && 0 <= p->Tmax * c.top_k && 0 <= GSD;
-  //@ assert order: p->kc <= p->vc <= p->x <= p->xb <= p->qt <= p->kt <= p->vt <= p->qh <= p->ah <= p->att <= p->ff <= p->h1 <= p->h3 <= p->xg <= p->yg <= p->eo <= p->rl <= p->score <= p->wts <= p->aw <= p->logits <= p->nf;
-  /* the products of T rows within the plan's Tmax rows (nonlinear: Z3) */
+  //@ assert nonneg: PLAN_NONNEG;
+  //@ assert order: PLAN_ORDER;
+  /* the products of T rows within the plan's Tmax rows (nonlinear) */
   //@ assert rows: T * c.dim <= p->Tmax * c.dim && T * c.hidden <= p->Tmax * c.hidden;
   //@ assert rows_e: T * c.n_experts <= p->Tmax * c.n_experts && T * c.top_k <= p->Tmax * c.top_k;
   //@ assert rows_k: T * c.top_k * c.dim <= p->Tmax * c.top_k * c.dim;
@@ -846,8 +853,8 @@ static void regions(const vik_plan *p, vik_config c, float *fa, uint32_t *fu, ui
 /* NOLINTNEXTLINE(readability-non-const-parameter): fa as attn_half takes it (the ensures) */
 static void slice(const vik_plan *p, vik_config c, float *fa, uint32_t l) {
   (void)p, (void)c, (void)fa, (void)l;   /* only the contract uses them */
-  //@ assert nonneg: 0 <= p->Tmax * c.dim && 0 <= p->Tmax * c.n_heads * c.head_dim && 0 <= p->Tmax * c.n_kv_heads * c.head_dim && 0 <= GSD;
-  //@ assert order: p->kc <= p->vc <= p->x <= p->xb <= p->qt <= p->kt <= p->vt <= p->qh <= p->ah <= p->att <= p->ff <= p->h1 <= p->h3 <= p->xg <= p->yg <= p->eo <= p->rl <= p->score <= p->wts <= p->aw <= p->logits <= p->nf;
+  //@ assert nonneg: PLAN_NONNEG;
+  //@ assert order: PLAN_ORDER;
   //@ assert in: slice_in(l, c.n_layers, GSD);
   //@ assert vc: p->vc == p->kc + c.n_layers * GSD && p->x == p->vc + c.n_layers * GSD;
   //@ assert kc_in: 0 <= l * GSD && p->kc + l * GSD + GSD <= p->vc && p->vc + l * GSD + GSD <= p->x;
@@ -855,6 +862,8 @@ static void slice(const vik_plan *p, vik_config c, float *fa, uint32_t l) {
 #undef GSD
 #undef RT
 #undef RM
+#undef PLAN_NONNEG
+#undef PLAN_ORDER
 
 int vik_forward(const vik_model *m, const vik_plan *p, float *fa, uint32_t *fu, const uint32_t *tok, uint32_t T,
                 uint32_t pos0, float *logits, int all_logits) {

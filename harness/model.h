@@ -210,9 +210,10 @@ int vik_model_plan(const vik_config *c, uint32_t S, uint32_t Tmax, vik_plan *p);
    uint32 routing part), so a weight's facts at L1 hold at L2 when the float
    memory outside the arena's block is the same (same_f32) and the memories
    the pass never writes are too (same_rest: 8- and 16-bit integers, the
-   pointers, the allocation). At a point of vik_forward, same_rest{Pre,Here}
-   is the same memory twice (Qed), and same_f32 follows from the assigns in
-   one step; the lemmas then carry a layer's facts in one goal, where the
+   pointers). The validity at L2 is a premise (wmat_v, layer_v: the
+   allocation is per label). At a point of vik_forward, same_rest{Pre,Here}
+   and layer_v{Here} are the entry's memory and facts (Qed), and same_f32
+   follows from the assigns in one step; the lemmas then carry a layer's facts in one goal, where the
    provers alone took 37-52 s a weight (verified/NOTES.md, "Fifteenth
    session"). The \is_finite clause is needed: == compares real values,
    and a NaN's says nothing. */
