@@ -793,12 +793,12 @@ static void embed_rows(float *x, const float *embed, const uint32_t *tok, uint32
 /* the plan's sizes nonnegative and its offsets in order (plan_layout's
    consequences that make every separation below linear in the sizes) */
 #define PLAN_NONNEG                                                                                           \
-  0 <= p->Tmax * c.dim && 0 <= p->Tmax * c.n_heads * c.head_dim && 0 <= p->Tmax * c.n_kv_heads * c.head_dim && \
+  (0 <= p->Tmax * c.dim && 0 <= p->Tmax * c.n_heads * c.head_dim && 0 <= p->Tmax * c.n_kv_heads * c.head_dim && \
     0 <= p->Tmax * c.hidden && 0 <= p->Tmax * c.top_k * c.dim && 0 <= p->Tmax * c.n_experts &&              \
-    0 <= p->Tmax * c.top_k && 0 <= GSD
+    0 <= p->Tmax * c.top_k && 0 <= GSD)
 #define PLAN_ORDER                                                                                            \
-  p->kc <= p->vc <= p->x <= p->xb <= p->qt <= p->kt <= p->vt <= p->qh <= p->ah <= p->att <= p->ff <= p->h1 <= \
-    p->h3 <= p->xg <= p->yg <= p->eo <= p->rl <= p->score <= p->wts <= p->aw <= p->logits <= p->nf
+  (p->kc <= p->vc <= p->x <= p->xb <= p->qt <= p->kt <= p->vt <= p->qh <= p->ah <= p->att <= p->ff <= p->h1 <= \
+    p->h3 <= p->xg <= p->yg <= p->eo <= p->rl <= p->score <= p->wts <= p->aw <= p->logits <= p->nf)
 /*@ requires layout: plan_layout(p, c);
     requires cfg: cfg_ok(c);
     requires T: 1 <= T <= p->Tmax;
