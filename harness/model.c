@@ -754,7 +754,8 @@ static int dense_half(vik_par *par, float *x, float *xb, float *ff, float *h1, f
 /* x row t = embed row tok[t] (ids checked by the caller). */
 /*@ requires dims: 1 <= T && 1 <= dim && 1 <= V && T * dim <= VIK_MAT_MAX && V * dim <= VIK_MAT_MAX;
     requires valid: \valid(x + (0 .. T * dim - 1)) && \valid_read(embed + (0 .. V * dim - 1)) && \valid_read(tok + (0 .. T - 1));
-    requires sep: \separated(x + (0 .. T * dim - 1), embed + (0 .. V * dim - 1), tok + (0 .. T - 1));
+    requires sep: \separated(x + (0 .. T * dim - 1), embed + (0 .. V * dim - 1)) &&
+                  \separated(x + (0 .. T * dim - 1), tok + (0 .. T - 1));
     requires ids: \forall integer t; 0 <= t < T ==> tok[t] < V;
     requires bounded: bounded_f32(embed, V * dim);
     assigns x[0 .. T * dim - 1];
@@ -787,30 +788,30 @@ static void embed_rows(float *x, const float *embed, const uint32_t *tok, uint32
    context of their own, so that vik_forward's goals are instances of these
    ensures (with the layout in vik_forward's context, even T dim <= Tmax dim
    timed out: verified/NOTES.md, "Fifteenth session"). Nothing to run. */
-#define GSD (c.n_kv_heads * p->S * c.head_dim)
-#define RT(r, n) (fa + p->r + (0 .. (n) - 1))
-#define RM(r, n) (fa + p->r + (0 .. p->Tmax * (n) - 1))
+#define GSD (c.n_kv_heads * p.S * c.head_dim)
+#define RT(r, n) (fa + p.r + (0 .. (n) - 1))
+#define RM(r, n) (fa + p.r + (0 .. p.Tmax * (n) - 1))
 /* the plan's sizes nonnegative and its offsets in order (plan_layout's
    consequences that make every separation below linear in the sizes) */
 #define PLAN_NONNEG                                                                                           \
-  (0 <= p->Tmax * c.dim && 0 <= p->Tmax * c.n_heads * c.head_dim && 0 <= p->Tmax * c.n_kv_heads * c.head_dim && \
-    0 <= p->Tmax * c.hidden && 0 <= p->Tmax * c.top_k * c.dim && 0 <= p->Tmax * c.n_experts &&              \
-    0 <= p->Tmax * c.top_k && 0 <= GSD)
+  (0 <= p.Tmax * c.dim && 0 <= p.Tmax * c.n_heads * c.head_dim && 0 <= p.Tmax * c.n_kv_heads * c.head_dim && \
+    0 <= p.Tmax * c.hidden && 0 <= p.Tmax * c.top_k * c.dim && 0 <= p.Tmax * c.n_experts &&              \
+    0 <= p.Tmax * c.top_k && 0 <= GSD)
 #define PLAN_ORDER                                                                                            \
-  (p->kc <= p->vc <= p->x <= p->xb <= p->qt <= p->kt <= p->vt <= p->qh <= p->ah <= p->att <= p->ff <= p->h1 <= \
-    p->h3 <= p->xg <= p->yg <= p->eo <= p->rl <= p->score <= p->wts <= p->aw <= p->logits <= p->nf)
+  (p.kc <= p.vc <= p.x <= p.xb <= p.qt <= p.kt <= p.vt <= p.qh <= p.ah <= p.att <= p.ff <= p.h1 <= \
+    p.h3 <= p.xg <= p.yg <= p.eo <= p.rl <= p.score <= p.wts <= p.aw <= p.logits <= p.nf)
 /*@ requires layout: plan_layout(p, c);
     requires cfg: cfg_ok(c);
-    requires T: 1 <= T <= p->Tmax;
-    requires arena: \valid(fa + (0 .. p->nf - 1)) && \valid(fu + (0 .. p->nu - 1));
+    requires T: 1 <= T <= p.Tmax;
+    requires arena: \valid(fa + (0 .. p.nf - 1)) && \valid(fu + (0 .. p.nu - 1));
     assigns \nothing;
     ensures dims: T * c.dim <= VIK_MAT_MAX && T * c.hidden <= VIK_MAT_MAX && T * c.top_k * c.dim <= VIK_MAT_MAX &&
                   T * c.n_experts <= VIK_MAT_MAX && T * c.top_k <= 0x1000000 && T * c.vocab <= VIK_MAT_MAX &&
-                  T * c.dim <= p->Tmax * c.dim;
+                  T * c.dim <= p.Tmax * c.dim;
     ensures attn_v: \valid(RM(x, c.dim)) && \valid(RM(xb, c.dim)) && \valid(RM(qt, c.n_heads * c.head_dim)) &&
                     \valid(RM(kt, c.n_kv_heads * c.head_dim)) && \valid(RM(vt, c.n_kv_heads * c.head_dim)) &&
                     \valid(RM(qh, c.n_heads * c.head_dim)) && \valid(RM(ah, c.n_heads * c.head_dim)) &&
-                    \valid(RM(att, c.n_heads * c.head_dim)) && \valid(RM(ff, c.dim)) && \valid(RT(aw, 4 * p->S));
+                    \valid(RM(att, c.n_heads * c.head_dim)) && \valid(RM(ff, c.dim)) && \valid(RT(aw, 4 * p.S));
     ensures ffn_v: \valid(RT(x, T * c.dim)) && \valid(RT(xb, T * c.dim)) && \valid(RT(ff, T * c.dim)) &&
                    \valid(RT(rl, T * c.n_experts)) && \valid(RT(score, c.n_experts)) && \valid(RT(wts, T * c.top_k)) &&
                    \valid(RT(eo, T * c.top_k * c.dim)) && \valid(RT(xg, T * c.dim)) && \valid(RT(yg, T * c.dim)) &&
@@ -820,20 +821,20 @@ static void embed_rows(float *x, const float *embed, const uint32_t *tok, uint32
                                 RT(xg, T * c.dim), RT(yg, T * c.dim), RT(h1, T * c.hidden), RT(h3, T * c.hidden));
     ensures dense_sep: \separated(RT(x, T * c.dim), RT(xb, T * c.dim), RT(ff, T * c.dim), RT(h1, T * c.hidden),
                                   RT(h3, T * c.hidden));
-    ensures u: \valid(fu + p->idx + (0 .. T * c.top_k - 1)) && \valid(fu + p->off + (0 .. c.n_experts)) &&
-               \valid(fu + p->list + (0 .. T * c.top_k - 1)) &&
-               \separated(fu + p->idx + (0 .. T * c.top_k - 1), fu + p->off + (0 .. c.n_experts),
-                          fu + p->list + (0 .. T * c.top_k - 1));
+    ensures u: \valid(fu + p.idx + (0 .. T * c.top_k - 1)) && \valid(fu + p.off + (0 .. c.n_experts)) &&
+               \valid(fu + p.list + (0 .. T * c.top_k - 1)) &&
+               \separated(fu + p.idx + (0 .. T * c.top_k - 1), fu + p.off + (0 .. c.n_experts),
+                          fu + p.list + (0 .. T * c.top_k - 1));
 */
 /* NOLINTNEXTLINE(readability-non-const-parameter): fa and fu as the halves take them (the ensures) */
-static void regions(const vik_plan *p, vik_config c, float *fa, uint32_t *fu, uint32_t T) {
+static void regions(vik_plan p, vik_config c, float *fa, uint32_t *fu, uint32_t T) {
   (void)p, (void)c, (void)fa, (void)fu, (void)T;   /* only the contract uses them */
   //@ assert nonneg: PLAN_NONNEG;
   //@ assert order: PLAN_ORDER;
   /* the products of T rows within the plan's Tmax rows (nonlinear) */
-  //@ assert rows: T * c.dim <= p->Tmax * c.dim && T * c.hidden <= p->Tmax * c.hidden;
-  //@ assert rows_e: T * c.n_experts <= p->Tmax * c.n_experts && T * c.top_k <= p->Tmax * c.top_k;
-  //@ assert rows_k: T * c.top_k * c.dim <= p->Tmax * c.top_k * c.dim;
+  //@ assert rows: T * c.dim <= p.Tmax * c.dim && T * c.hidden <= p.Tmax * c.hidden;
+  //@ assert rows_e: T * c.n_experts <= p.Tmax * c.n_experts && T * c.top_k <= p.Tmax * c.top_k;
+  //@ assert rows_k: T * c.top_k * c.dim <= p.Tmax * c.top_k * c.dim;
 }
 
 /* Layer l's cache slices [G, S, D] and the attention's other regions, as
@@ -842,37 +843,180 @@ static void regions(const vik_plan *p, vik_config c, float *fa, uint32_t *fu, ui
 /*@ requires layout: plan_layout(p, c);
     requires cfg: cfg_ok(c);
     requires l: l < c.n_layers;
-    requires arena: \valid(fa + (0 .. p->nf - 1));
+    requires arena: \valid(fa + (0 .. p.nf - 1));
     assigns \nothing;
-    ensures kv: \valid(fa + p->kc + l * GSD + (0 .. GSD - 1)) && \valid(fa + p->vc + l * GSD + (0 .. GSD - 1));
+    ensures kv: \valid(fa + p.kc + l * GSD + (0 .. GSD - 1)) && \valid(fa + p.vc + l * GSD + (0 .. GSD - 1));
+    ensures in: 0 <= l * GSD && p.kc + l * GSD + GSD <= p.vc && p.vc + l * GSD + GSD <= p.x && p.x <= p.nf;
     ensures sep: \separated(RM(x, c.dim), RM(xb, c.dim), RM(qt, c.n_heads * c.head_dim), RM(kt, c.n_kv_heads * c.head_dim),
                             RM(vt, c.n_kv_heads * c.head_dim), RM(qh, c.n_heads * c.head_dim), RM(ah, c.n_heads * c.head_dim),
-                            RM(att, c.n_heads * c.head_dim), RM(ff, c.dim), RT(aw, 4 * p->S),
-                            fa + p->kc + l * GSD + (0 .. GSD - 1), fa + p->vc + l * GSD + (0 .. GSD - 1));
+                            RM(att, c.n_heads * c.head_dim), RM(ff, c.dim), RT(aw, 4 * p.S),
+                            fa + p.kc + l * GSD + (0 .. GSD - 1), fa + p.vc + l * GSD + (0 .. GSD - 1));
 */
 /* NOLINTNEXTLINE(readability-non-const-parameter): fa as attn_half takes it (the ensures) */
-static void slice(const vik_plan *p, vik_config c, float *fa, uint32_t l) {
+static void slice(vik_plan p, vik_config c, float *fa, uint32_t l) {
   (void)p, (void)c, (void)fa, (void)l;   /* only the contract uses them */
   //@ assert nonneg: PLAN_NONNEG;
   //@ assert order: PLAN_ORDER;
   //@ assert in: slice_in(l, c.n_layers, GSD);
-  //@ assert vc: p->vc == p->kc + c.n_layers * GSD && p->x == p->vc + c.n_layers * GSD;
-  //@ assert kc_in: 0 <= l * GSD && p->kc + l * GSD + GSD <= p->vc && p->vc + l * GSD + GSD <= p->x;
+  //@ assert vc: p.vc == p.kc + c.n_layers * GSD && p.x == p.vc + c.n_layers * GSD;
+  //@ assert kc_in: 0 <= l * GSD && p.kc + l * GSD + GSD <= p.vc && p.vc + l * GSD + GSD <= p.x;
 }
+/* The steps of the pass, each with the plan's regions (regions, slice) in
+   a context of its own: vik_forward's goals then see one call and its code
+   per step, not the ~200 validity and separation facts of the regions (with
+   them in its context, goals as trivial as l + 1 <= L timed out:
+   verified/NOTES.md, "Seventeenth session"). */
+
+/* x's T rows = the embedding rows of the tokens. */
+/*@ requires layout: plan_layout(p, c);
+    requires cfg: cfg_ok(c);
+    requires T: 1 <= T <= p.Tmax;
+    requires arena: \valid(fa + (0 .. p.nf - 1)) && \valid(fu + (0 .. p.nu - 1));
+    requires embed: \valid_read(embed + (0 .. c.vocab * c.dim - 1)) && bounded_f32(embed, c.vocab * c.dim) &&
+                    \base_addr(embed) != \base_addr(fa);
+    requires tok: \valid_read(tok + (0 .. T - 1)) && \base_addr(tok) != \base_addr(fa);
+    requires ids: \forall integer t; 0 <= t < T ==> tok[t] < c.vocab;
+    assigns fa[0 .. p.nf - 1];
+*/
+/* NOLINTNEXTLINE(readability-non-const-parameter): fu as regions takes it */
+static void embed_step(vik_plan p, vik_config c, float *fa, uint32_t *fu, const float *embed,
+                       const uint32_t *tok, uint32_t T) {
+  float *x = fa + p.x;   /* read before regions: its ensures are then about x */
+  regions(p, c, fa, fu, T);
+  embed_rows(x, embed, tok, T, c.dim, c.vocab);
+}
+
+/* Layer l's attention half on the plan's regions and its cache slices. */
+/*@ requires layout: plan_layout(p, c);
+    requires cfg: cfg_ok(c);
+    requires T: 1 <= T <= p.Tmax && pos0 < p.S && T <= p.S - pos0;
+    requires l: l < c.n_layers;
+    requires arena: \valid(fa + (0 .. p.nf - 1)) && \valid(fu + (0 .. p.nu - 1));
+    requires ly: layer_ok(ly, c) && layer_apart(ly, c, fa);
+    requires rope: \valid_read(rc + (0 .. p.S * (c.head_dim / 2) - 1)) &&
+                   \valid_read(rs + (0 .. p.S * (c.head_dim / 2) - 1)) &&
+                   unit_f32(rc, p.S * (c.head_dim / 2)) && unit_f32(rs, p.S * (c.head_dim / 2)) &&
+                   \base_addr(rc) != \base_addr(fa) && \base_addr(rs) != \base_addr(fa);
+    assigns fa[0 .. p.nf - 1], __fc_errno;
+    ensures code: \result == VIK_OK || \result == VIK_ERANGE || \result == VIK_EDOMAIN;
+*/
+/* NOLINTNEXTLINE(readability-non-const-parameter): fu as regions takes it */
+static int attn_step(vik_par *par, vik_plan p, vik_config c, float *fa, uint32_t *fu, const vik_layer *ly,
+                     const float *rc, const float *rs, uint32_t l, uint32_t T, uint32_t pos0) {
+  uint32_t S = p.S, Tm = p.Tmax, gs, gsd;
+  float *kc, *vc;
+  float *x = fa + p.x, *xb = fa + p.xb, *qt = fa + p.qt, *kt = fa + p.kt, *vt = fa + p.vt, *qh = fa + p.qh;
+  float *ah = fa + p.ah, *att = fa + p.att, *ff = fa + p.ff, *aw = fa + p.aw;
+  /* every read of the plan and every product before regions and slice,
+     whose ensures (validity, separation: ~100 facts) are then only in the
+     context of the call's goals */
+  //@ assert sz: S == p.S && c.n_kv_heads * S * c.head_dim <= VIK_MAT_MAX;
+  //@ assert gs_in: slice_in(1, c.head_dim, c.n_kv_heads * S);
+  //@ assert gs_le: c.n_kv_heads * S <= c.n_kv_heads * S * c.head_dim;
+  //@ assert sd1: 0 <= c.head_dim / 2 <= 512 && S <= VIK_CTX_MAX;
+  /* (D / 2) S <= 512 S, an instance of slice_le */
+  //@ assert sd2: slice_in(c.head_dim / 2 - 1, 512, S);
+  //@ assert sd: S * (c.head_dim / 2) <= VIK_MAT_MAX;
+  gs = c.n_kv_heads * S;
+  //@ assert gs: gs == c.n_kv_heads * S;
+  gsd = gs * c.head_dim;   /* a layer's cache slice [G, S, D] */
+  //@ assert gsd: gsd == GSD;
+  kc = fa + p.kc + (uint64_t)l * gsd;
+  vc = fa + p.vc + (uint64_t)l * gsd;
+  regions(p, c, fa, fu, T);
+  slice(p, c, fa, l);
+  return attn_half(par, x, xb, qt, kt, vt, qh, ah, att, ff, aw, kc, vc, ly->attn_norm, ly->wq, ly->wk, ly->wv, ly->wo, rc,
+                   rs, T, Tm, c.dim, c.n_heads, c.n_kv_heads, c.head_dim, S, pos0, c.window, c.eps);
+}
+
+/* The layer's feed-forward half: Mixtral's MoE or Llama's dense SwiGLU. */
+/*@ requires layout: plan_layout(p, c);
+    requires cfg: cfg_ok(c);
+    requires T: 1 <= T <= p.Tmax;
+    requires arena: \valid(fa + (0 .. p.nf - 1)) && \valid(fu + (0 .. p.nu - 1)) && \base_addr(fu) != \base_addr(fa);
+    requires ly: layer_ok(ly, c) && layer_apart(ly, c, fa);
+    requires apart_u: c.arch == VIK_ARCH_MIXTRAL ==> \base_addr(ly->experts) != \base_addr(fu);
+    assigns fa[0 .. p.nf - 1], fu[0 .. p.nu - 1], __fc_errno;
+    ensures code: \result == VIK_OK || \result == VIK_ERANGE || \result == VIK_EDOMAIN;
+*/
+static int ffn_step(vik_par *par, vik_plan p, vik_config c, float *fa, uint32_t *fu, const vik_layer *ly,
+                    uint32_t T) {
+  float *x = fa + p.x, *xb = fa + p.xb, *ff = fa + p.ff, *h1 = fa + p.h1, *h3 = fa + p.h3;
+  float *rl = fa + p.rl, *score = fa + p.score, *wts = fa + p.wts, *eo = fa + p.eo, *xg = fa + p.xg;
+  float *yg = fa + p.yg;
+  uint32_t *idx = fu + p.idx, *off = fu + p.off, *list = fu + p.list;
+  int rc;
+  //@ assert ed1: 0 <= c.n_experts <= 512 && c.dim <= VIK_CFG_DIM_MAX;
+  //@ assert ed2: c.n_experts * c.dim <= 512 * c.dim;
+  //@ assert ed: c.n_experts * c.dim <= VIK_MAT_MAX;
+  regions(p, c, fa, fu, T);   /* after the plan's reads, as in attn_step */
+  if (c.arch == VIK_ARCH_MIXTRAL)
+    rc = moe_half(par, x, xb, ff, ly->ffn_norm, ly->router, ly->experts, rl, score, wts, eo, xg, yg, h1, h3, idx, off,
+                  list, T, c.dim, c.hidden, c.n_experts, c.top_k, c.eps);
+  else
+    rc = dense_half(par, x, xb, ff, h1, h3, ly->ffn_norm, ly->w1, ly->w2, ly->w3, T, c.dim, c.hidden, c.eps);
+  return rc;
+}
+
+/* The final RMSNorm and the LM head, for every row (all) or the last. */
+/*@ requires layout: plan_layout(p, c);
+    requires cfg: cfg_ok(c);
+    requires T: 1 <= T <= p.Tmax;
+    requires arena: \valid(fa + (0 .. p.nf - 1)) && \valid(fu + (0 .. p.nu - 1));
+    requires norm: \valid_read(nw + (0 .. c.dim - 1)) && bounded_f32(nw, c.dim) && \base_addr(nw) != \base_addr(fa);
+    requires head: wmat_ok(w, c.vocab, c.dim) && wmat_apart(w, fa) && wmat_apart(w, logits);
+    requires logits: \valid(logits + (0 .. (all ? T : 1) * c.vocab - 1)) && \base_addr(logits) != \base_addr(fa);
+    assigns fa[0 .. p.nf - 1], logits[0 .. (all ? T : 1) * c.vocab - 1], __fc_errno;
+    ensures code: \result == VIK_OK || \result == VIK_ERANGE;
+*/
+/* NOLINTNEXTLINE(readability-non-const-parameter): fu as regions takes it */
+static int head_step(vik_par *par, vik_plan p, vik_config c, float *fa, uint32_t *fu, const float *nw,
+                     vik_wmat w, float *logits, uint32_t T, int all) {
+  float *x = fa + p.x, *xb = fa + p.xb;
+  int rc;
+  //@ assert rows: T * c.dim <= p.Tmax * c.dim <= VIK_MAT_MAX && c.dim <= T * c.dim;
+  regions(p, c, fa, fu, T);   /* after the plan's reads, as in attn_step */
+  //@ assert head_v: wmat_v(w, c.vocab, c.dim);
+  if ((rc = norm_rows(xb, x, nw, T, c.dim, c.eps)) != VIK_OK) return rc;
+  /* w's facts carried over norm_rows' writes by wmat_frame (harness/model.h) */
+  //@ assert frame: same_f32{Pre, Here}(fa) && same_u8{Pre, Here};
+  //@ assert head: wmat_ok(w, c.vocab, c.dim);
+  if (all) {
+    if (vik_act_ok(xb, T * c.dim) != VIK_OK) return VIK_ERANGE;   /* never */
+    mm(par, logits, xb, w, T, c.dim, c.vocab);
+  } else {
+    float *xl = xb + (T * c.dim - c.dim);   /* the last row */
+    if (vik_act_ok(xl, c.dim) != VIK_OK) return VIK_ERANGE;   /* never */
+    mm(par, logits, xl, w, 1u, c.dim, c.vocab);
+  }
+  return VIK_OK;
+}
+
 #undef GSD
 #undef RT
 #undef RM
 #undef PLAN_NONNEG
 #undef PLAN_ORDER
 
+/* The model's facts vik_forward uses, from model_ok and model_apart in a
+   context of their own (in vik_forward's, their instances timed out):
+   the embedding table and every layer's. Nothing to run. */
+/*@ requires model: model_ok(m, p) && model_apart(m, fa);
+    assigns \nothing;
+    ensures embed: \valid_read(m->embed + (0 .. m->cfg.vocab * m->cfg.dim - 1)) &&
+                   bounded_f32(m->embed, m->cfg.vocab * m->cfg.dim) && \base_addr(m->embed) != \base_addr(fa);
+    ensures layers: \forall integer k; 0 <= k < m->cfg.n_layers ==>
+                      layer_ok(m->layers + k, m->cfg) && layer_apart(m->layers + k, m->cfg, fa);
+*/
+static void facts(const vik_model *m, const vik_plan *p, const float *fa) {
+  (void)m, (void)p, (void)fa;   /* only the contract uses them */
+}
+
 int vik_forward(const vik_model *m, const vik_plan *p, float *fa, uint32_t *fu, const uint32_t *tok, uint32_t T,
                 uint32_t pos0, float *logits, int all_logits) {
   vik_config c;
   vik_plan pl;
-  uint32_t dim, S, t, l, nl;
-  uint64_t gsd;
-  float *x, *xb, *xl, *kcl, *vcl;
-  int rc;
+  uint32_t t, l;
   /* an embedder's bug, refused before anything is written (fu too: the
      plan always has routing indices, and Mixtral writes them) */
   if (!m || !p || !fa || !fu || !tok || !logits) return VIK_EARG;
@@ -880,10 +1024,7 @@ int vik_forward(const vik_model *m, const vik_plan *p, float *fa, uint32_t *fu, 
      write to the arena can change (nothing for the provers to carry) */
   c = m->cfg;
   pl = *p;
-  dim = c.dim;
-  S = pl.S;
-  x = fa + pl.x;
-  xb = fa + pl.xb;
+  facts(m, p, fa);
   if (T == 0u || T > pl.Tmax) return VIK_EARG;
   /*@ loop invariant bounds: 0 <= t <= T;
       loop invariant ids: \forall integer q; 0 <= q < t ==> tok[q] < c.vocab;
@@ -892,57 +1033,30 @@ int vik_forward(const vik_model *m, const vik_plan *p, float *fa, uint32_t *fu, 
   */
   for (t = 0u; t < T; t++)
     if (tok[t] >= c.vocab) return VIK_ETOKEN;
-  if (pos0 >= S || T > S - pos0) return VIK_ECTX;
-  regions(p, c, fa, fu, T);
-  gsd = (uint64_t)c.n_kv_heads * S * c.head_dim;   /* a layer's cache slice */
-  //@ assert gsd: gsd == c.n_kv_heads * S * c.head_dim;
-  embed_rows(x, m->embed, tok, T, dim, c.vocab);
-  kcl = fa + pl.kc;
-  vcl = fa + pl.vc;
+  if (pos0 >= pl.S || T > pl.S - pos0) return VIK_ECTX;
+  embed_step(pl, c, fa, fu, m->embed, tok, T);
   /*@ loop invariant bounds: 0 <= l <= c.n_layers;
-      loop invariant slices: kcl == fa + pl.kc + l * gsd && vcl == fa + pl.vc + l * gsd;
-      loop assigns l, rc, kcl, vcl, fa[0 .. pl.nf - 1], fu[0 .. pl.nu - 1], __fc_errno;
+      loop assigns l, fa[0 .. pl.nf - 1], fu[0 .. pl.nu - 1], __fc_errno;
       loop variant c.n_layers - l;
   */
   for (l = 0u; l < c.n_layers; l++) {
     const vik_layer *ly = m->layers + l;
-    slice(p, c, fa, l);
+    int rc;
     /* the layer's facts at entry, carried to here by the frame lemmas
        (harness/model.h): the pass wrote only the arena */
     //@ assert pre: \let k = l; \at(layer_ok(m->layers + k, m->cfg) && layer_apart(m->layers + k, m->cfg, fa), Pre);
     //@ assert v: layer_v(ly, c);
     //@ assert frame: same_f32{Pre, Here}(fa) && same_rest{Pre, Here};
     //@ assert ok: layer_ok(ly, c);
-    //@ assert rope: unit_f32(m->rope_cos, S * (c.head_dim / 2)) && unit_f32(m->rope_sin, S * (c.head_dim / 2));
-    if ((rc = attn_half(m->par, x, xb, fa + pl.qt, fa + pl.kt, fa + pl.vt, fa + pl.qh, fa + pl.ah, fa + pl.att,
-                        fa + pl.ff, fa + pl.aw, kcl, vcl, ly->attn_norm, ly->wq, ly->wk, ly->wv, ly->wo,
-                        m->rope_cos, m->rope_sin, T, pl.Tmax, dim, c.n_heads, c.n_kv_heads, c.head_dim, S, pos0,
-                        c.window, c.eps)) != VIK_OK)
-      return rc;
+    //@ assert rope: unit_f32(m->rope_cos, pl.S * (c.head_dim / 2)) && unit_f32(m->rope_sin, pl.S * (c.head_dim / 2));
+    if ((rc = attn_step(m->par, pl, c, fa, fu, ly, m->rope_cos, m->rope_sin, l, T, pos0)) != VIK_OK) return rc;
     //@ assert frame2: same_f32{Pre, Here}(fa) && same_rest{Pre, Here};
     //@ assert ok2: layer_ok(ly, c);
-    if (c.arch == VIK_ARCH_MIXTRAL)
-      rc = moe_half(m->par, x, xb, fa + pl.ff, ly->ffn_norm, ly->router, ly->experts, fa + pl.rl, fa + pl.score,
-                    fa + pl.wts, fa + pl.eo, fa + pl.xg, fa + pl.yg, fa + pl.h1, fa + pl.h3, fu + pl.idx,
-                    fu + pl.off, fu + pl.list, T, dim, c.hidden, c.n_experts, c.top_k, c.eps);
-    else
-      rc = dense_half(m->par, x, xb, fa + pl.ff, fa + pl.h1, fa + pl.h3, ly->ffn_norm, ly->w1, ly->w2, ly->w3, T, dim,
-                      c.hidden, c.eps);
-    if (rc != VIK_OK) return rc;
-    kcl += gsd;
-    vcl += gsd;
+    if ((rc = ffn_step(m->par, pl, c, fa, fu, ly, T)) != VIK_OK) return rc;
   }
   //@ assert frame3: same_f32{Pre, Here}(fa) && same_rest{Pre, Here};
-  //@ assert norm: bounded_f32(m->norm, dim);
-  /* final RMSNorm and the LM head, for every row or the last one */
-  if ((rc = norm_rows(xb, x, m->norm, T, dim, c.eps)) != VIK_OK) return rc;
-  //@ assert frame4: same_f32{Pre, Here}(fa) && same_rest{Pre, Here};
-  //@ assert head_v: wmat_v(m->lm_head, c.vocab, dim);
-  //@ assert head: wmat_ok(m->lm_head, c.vocab, dim);
-  nl = all_logits ? T : 1u;
-  xl = xb + (uint64_t)(T - nl) * dim;
-  //@ assert last: (T - nl) * dim + nl * dim == T * dim;
-  if (vik_act_ok(xl, nl * dim) != VIK_OK) return VIK_ERANGE;   /* never */
-  mm(m->par, logits, xl, m->lm_head, nl, dim, c.vocab);
-  return VIK_OK;
+  //@ assert norm: bounded_f32(m->norm, c.dim);
+  //@ assert head_v: wmat_v(m->lm_head, c.vocab, c.dim);
+  //@ assert head: wmat_ok(m->lm_head, c.vocab, c.dim);
+  return head_step(m->par, pl, c, fa, fu, m->norm, m->lm_head, logits, T, all_logits);
 }

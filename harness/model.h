@@ -91,27 +91,27 @@ typedef struct {
       T * c.top_k * c.dim <= VIK_MAT_MAX && T * c.n_experts <= VIK_MAT_MAX &&
       c.hidden * c.dim <= VIK_MAT_MAX && c.vocab * c.dim <= VIK_MAT_MAX &&
       c.n_heads * c.head_dim * c.dim <= VIK_MAT_MAX;
-    predicate plan_cache{L}(vik_plan *p, vik_config c) =
-      p->kc == 0 && p->vc == p->kc + c.n_layers * (c.n_kv_heads * p->S * c.head_dim) &&
-      p->x == p->vc + (p->vc - p->kc);
-    predicate plan_acts{L}(vik_plan *p, vik_config c) =
-      p->xb == p->x + p->Tmax * c.dim && p->qt == p->xb + p->Tmax * c.dim &&
-      p->kt == p->qt + p->Tmax * c.n_heads * c.head_dim && p->vt == p->kt + p->Tmax * c.n_kv_heads * c.head_dim &&
-      p->qh == p->vt + p->Tmax * c.n_kv_heads * c.head_dim && p->ah == p->qh + p->Tmax * c.n_heads * c.head_dim &&
-      p->att == p->ah + p->Tmax * c.n_heads * c.head_dim && p->ff == p->att + p->Tmax * c.n_heads * c.head_dim &&
-      p->h1 == p->ff + p->Tmax * c.dim;
-    predicate plan_ffn{L}(vik_plan *p, vik_config c) =
-      p->h3 == p->h1 + p->Tmax * c.hidden &&
-      p->xg == p->h3 + p->Tmax * c.hidden && p->yg == p->xg + p->Tmax * c.dim &&
-      p->eo == p->yg + p->Tmax * c.dim && p->rl == p->eo + p->Tmax * c.top_k * c.dim &&
-      p->score == p->rl + p->Tmax * c.n_experts && p->wts == p->score + c.n_experts &&
-      p->aw == p->wts + p->Tmax * c.top_k && p->logits == p->aw + 4 * p->S &&
-      p->nf == p->logits + p->Tmax * c.vocab && p->nf <= 0x10000000000;
-    predicate plan_route{L}(vik_plan *p, vik_config c) =
-      p->idx == 0 && p->off == p->Tmax * c.top_k &&
-      p->list == p->off + c.n_experts + 1 && p->nu == p->list + p->Tmax * c.top_k;
-    predicate plan_layout{L}(vik_plan *p, vik_config c) =
-      plan_sizes(c, p->S, p->Tmax) && plan_cache(p, c) && plan_acts(p, c) && plan_ffn(p, c) && plan_route(p, c);
+    predicate plan_cache(vik_plan p, vik_config c) =
+      p.kc == 0 && p.vc == p.kc + c.n_layers * (c.n_kv_heads * p.S * c.head_dim) &&
+      p.x == p.vc + (p.vc - p.kc);
+    predicate plan_acts(vik_plan p, vik_config c) =
+      p.xb == p.x + p.Tmax * c.dim && p.qt == p.xb + p.Tmax * c.dim &&
+      p.kt == p.qt + p.Tmax * c.n_heads * c.head_dim && p.vt == p.kt + p.Tmax * c.n_kv_heads * c.head_dim &&
+      p.qh == p.vt + p.Tmax * c.n_kv_heads * c.head_dim && p.ah == p.qh + p.Tmax * c.n_heads * c.head_dim &&
+      p.att == p.ah + p.Tmax * c.n_heads * c.head_dim && p.ff == p.att + p.Tmax * c.n_heads * c.head_dim &&
+      p.h1 == p.ff + p.Tmax * c.dim;
+    predicate plan_ffn(vik_plan p, vik_config c) =
+      p.h3 == p.h1 + p.Tmax * c.hidden &&
+      p.xg == p.h3 + p.Tmax * c.hidden && p.yg == p.xg + p.Tmax * c.dim &&
+      p.eo == p.yg + p.Tmax * c.dim && p.rl == p.eo + p.Tmax * c.top_k * c.dim &&
+      p.score == p.rl + p.Tmax * c.n_experts && p.wts == p.score + c.n_experts &&
+      p.aw == p.wts + p.Tmax * c.top_k && p.logits == p.aw + 4 * p.S &&
+      p.nf == p.logits + p.Tmax * c.vocab && p.nf <= 0x10000000000;
+    predicate plan_route(vik_plan p, vik_config c) =
+      p.idx == 0 && p.off == p.Tmax * c.top_k &&
+      p.list == p.off + c.n_experts + 1 && p.nu == p.list + p.Tmax * c.top_k;
+    predicate plan_layout(vik_plan p, vik_config c) =
+      plan_sizes(c, p.S, p.Tmax) && plan_cache(p, c) && plan_acts(p, c) && plan_ffn(p, c) && plan_route(p, c);
 */
 
 /* Sizes and offsets for context S and Tmax tokens per call: VIK_OK, or
@@ -269,18 +269,19 @@ void vik_model_reset(const vik_model *m, const vik_plan *p, float *fa);
 /* Run T tokens at positions pos0 .. pos0 + T - 1 (the cache must hold
    positions 0 .. pos0 - 1 of the same sequence). logits: [T, vocab] when
    all_logits, else [vocab] for the last token only. */
-/*@ requires model: model_ok(m, p) && plan_layout(p, m->cfg);
+/*@ requires model: model_ok(m, p) && plan_layout(*p, m->cfg);
     requires arena: \valid(fa + (0 .. p->nf - 1)) && \valid(fu + (0 .. p->nu - 1));
     requires valid: \valid_read(tok + (0 .. T - 1)) && \valid(logits + (0 .. (all_logits ? T : 1) * m->cfg.vocab - 1));
     // the arena's two parts, the tokens, the logits and the model: each in
     // blocks of its own (vik_arena_alloc allocates the two parts apart)
     requires apart: model_apart(m, fa) && model_apart_u(m, fu) && \base_addr(p) != \base_addr(fa) &&
+                    \base_addr(p) != \base_addr(fu) &&
                     \base_addr(fu) != \base_addr(fa) && \base_addr(tok) != \base_addr(fa) && \base_addr(tok) != \base_addr(fu) &&
                     \base_addr(logits) != \base_addr(fa) && wmat_apart(m->lm_head, logits);
     assigns fa[0 .. p->nf - 1], fu[0 .. p->nu - 1], logits[0 .. (all_logits ? T : 1) * m->cfg.vocab - 1], __fc_errno;
     ensures code: \result == VIK_OK || \result == VIK_ETOKEN || \result == VIK_ECTX || \result == VIK_EARG ||
                   \result == VIK_ERANGE || \result == VIK_EDOMAIN;
-    ensures token: (\exists integer t; 0 <= t < T && tok[t] >= m->cfg.vocab) ==> \result == VIK_ETOKEN || \result == VIK_EARG;
+    ensures token: \old(\exists integer t; 0 <= t < T && tok[t] >= m->cfg.vocab) ==> \result == VIK_ETOKEN || \result == VIK_EARG;
 */
 int vik_forward(const vik_model *m, const vik_plan *p, float *fa, uint32_t *fu, const uint32_t *tok, uint32_t T,
                 uint32_t pos0, float *logits, int all_logits);
