@@ -186,7 +186,8 @@ MODELSTEPS=$MODELSTEPS,transpose,to_cache,embed_rows,mm,ffn,dense_half,routed_ok
 # small context of its own, so that vik_forward's goals see one call per
 # step. cvc5 with --macros-quant (cvc5m: proofs/why3-config.sh) and Z3;
 # plain cvc5 timed out on goals in contexts with the regions' validity
-# facts (verified/NOTES.md, "Seventeenth session")
+# facts (verified/NOTES.md, "Seventeenth session"); 60 s: attn_step's assigns
+# of the cache slices took 23 s
 MODELW=regions,slice,embed_step,attn_step,ffn_step,head_step,facts
 # run_experts: three goals of 20-24 s for CVC5 alone (the experts' facts
 # across the loop's writes, 2026-12-07); Z3 proved none of them. moe_half:
@@ -302,7 +303,7 @@ wp_run smsum.log kernels/nn.c -wp-fct $SMSUM $NOLEM $ZC -wp-timeout 40
 CPPX="-DVIK_WSUM_OPAQUE -DVIK_SUMS_OPAQUE" wp_run model.log harness/model.c -wp-fct $MODELSTEPS $NOLEM $ZC -wp-timeout 90
 BOTH=1 wp_run modelh.log harness/model.c -wp-fct $MODELH $NOLEM $ZC -wp-timeout 90
 CPPX="-DVIK_WSUM_OPAQUE -DVIK_SUMS_OPAQUE" wp_run modelx.log harness/model.c -wp-fct $MODELX $NOLEM -wp-prover cvc5 -wp-timeout 90
-CPPX="-DVIK_WSUM_OPAQUE -DVIK_SUMS_OPAQUE" BOTH=1 wp_run modelw.log harness/model.c -wp-fct $MODELW $NOLEM -wp-prover cvc5m,z3wp -wp-timeout 30
+CPPX="-DVIK_WSUM_OPAQUE -DVIK_SUMS_OPAQUE" BOTH=1 wp_run modelw.log harness/model.c -wp-fct $MODELW $NOLEM -wp-prover cvc5m,z3wp -wp-timeout 60
 # harness/model.h's lemmas: the frames over two labels (a layer's facts
 # across the arena's writes) and the cache slice's bound (CVC5 and Z3 at
 # once: 20 s in all, layer_frame 15-18 s, slice_le 1 s with Z3)
