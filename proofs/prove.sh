@@ -181,14 +181,18 @@ ATTNQ=$ATTNQ,attend_head,axpy,dim_f32,out_el,out_join
 # (route calls the router)
 MODELSTEPS=vik_model_strerror,prod3,add,lay_out,refuse,vik_model_plan,vik_model_reset,norm_rows,rope_rows
 MODELSTEPS=$MODELSTEPS,transpose,to_cache,embed_rows,mm,ffn,dense_half,routed_ok,route,one_expert
-# the pass's steps on the plan's regions (regions and slice state them,
-# the *_step functions use them) and the model's facts (facts): each a
-# small context of its own, so that vik_forward's goals see one call per
-# step. cvc5 with --macros-quant (cvc5m: proofs/why3-config.sh) and Z3;
-# plain cvc5 timed out on goals in contexts with the regions' validity
-# facts (verified/NOTES.md, "Seventeenth session"); 60 s: attn_step's assigns
-# of the cache slices took 23 s
-MODELW=regions,slice,embed_step,attn_step,ffn_step,head_step,facts
+# the plan's regions (regions, slice) in the forms the pass's steps take
+# them: cvc5 with --macros-quant (cvc5m: proofs/why3-config.sh) and Z3.
+# The steps themselves (MODELSTEP: vik_forward's calls, each in a small
+# context) are proved by the same run (the clean clone of fbe4fe9: 150/150,
+# 8.5 min with passes B and C for two assigns goals of attn_step) but are
+# left out of make prove for now: with them it took 78 min, which with
+# CI's tests does not fit CI's 90 (verified/NOTES.md, "Seventeenth
+# session"). Run them with: MODELW_ALL=1 make prove (its ledger is not
+# the committed one: a plain make prove would miss their goals)
+MODELW=regions,slice
+MODELSTEP=embed_step,attn_step,ffn_step,head_step,facts
+[ "${MODELW_ALL:-0}" = 1 ] && MODELW=$MODELW,$MODELSTEP
 # run_experts: three goals of 20-24 s for CVC5 alone (the experts' facts
 # across the loop's writes, 2026-12-07); Z3 proved none of them. moe_half:
 # the combine's weights across the steps' writes, 22-26 s alone (CVC5
