@@ -192,7 +192,7 @@ MODELSTEPS=$MODELSTEPS,transpose,to_cache,embed_rows,mm,ffn,dense_half,routed_ok
 # the committed one: a plain make prove would miss their goals)
 MODELW=regions,slice
 MODELSTEP=embed_step,attn_step,ffn_step,head_step,facts
-[ "${MODELW_ALL:-0}" = 1 ] && MODELW=$MODELW,$MODELSTEP
+if [ "${MODELW_ALL:-0}" = 1 ]; then MODELW=$MODELW,$MODELSTEP; fi
 # run_experts: three goals of 20-24 s for CVC5 alone (the experts' facts
 # across the loop's writes, 2026-12-07); Z3 proved none of them. moe_half:
 # the combine's weights across the steps' writes, 22-26 s alone (CVC5
