@@ -998,42 +998,65 @@ static int head_step(vik_par *par, vik_plan p, vik_config c, float *fa, uint32_t
 #undef PLAN_NONNEG
 #undef PLAN_ORDER
 
-/* The model's facts vik_forward uses, from model_ok and model_apart in a
-   context of their own (in vik_forward's, their instances timed out):
-   the embedding table and every layer's. Nothing to run. */
-/*@ requires model: model_ok(m, p) && model_apart(m, fa);
+/* The model's facts the pass uses, from model_ok, model_apart and
+   model_apart_u in a context of their own (in vik_forward's, their
+   instances timed out): each weight's and table's, as pass requires them.
+   Nothing to run. */
+/*@ requires model: model_ok(m, p) && model_apart(m, fa) && model_apart_u(m, fu);
     assigns \nothing;
     ensures embed: \valid_read(m->embed + (0 .. m->cfg.vocab * m->cfg.dim - 1)) &&
                    bounded_f32(m->embed, m->cfg.vocab * m->cfg.dim) && \base_addr(m->embed) != \base_addr(fa);
-    ensures layers: \forall integer k; 0 <= k < m->cfg.n_layers ==>
-                      layer_ok(m->layers + k, m->cfg) && layer_apart(m->layers + k, m->cfg, fa);
+    ensures layers: \valid_read(m->layers + (0 .. m->cfg.n_layers - 1));
+    ensures layer_ok: \forall integer k; 0 <= k < m->cfg.n_layers ==> layer_ok(m->layers + k, m->cfg);
+    ensures layer_apart: \forall integer k; 0 <= k < m->cfg.n_layers ==> layer_apart(m->layers + k, m->cfg, fa);
+    ensures layer_u: \forall integer k; 0 <= k < m->cfg.n_layers ==>
+                       (m->cfg.arch == VIK_ARCH_MIXTRAL ==> \base_addr(m->layers[k].experts) != \base_addr(fu));
+    ensures rope: \valid_read(m->rope_cos + (0 .. p->S * (m->cfg.head_dim / 2) - 1)) &&
+                  \valid_read(m->rope_sin + (0 .. p->S * (m->cfg.head_dim / 2) - 1)) &&
+                  unit_f32(m->rope_cos, p->S * (m->cfg.head_dim / 2)) &&
+                  unit_f32(m->rope_sin, p->S * (m->cfg.head_dim / 2)) &&
+                  \base_addr(m->rope_cos) != \base_addr(fa) && \base_addr(m->rope_sin) != \base_addr(fa);
+    ensures norm: \valid_read(m->norm + (0 .. m->cfg.dim - 1)) && bounded_f32(m->norm, m->cfg.dim) &&
+                  \base_addr(m->norm) != \base_addr(fa);
+    ensures head: wmat_ok(m->lm_head, m->cfg.vocab, m->cfg.dim) && wmat_apart(m->lm_head, fa);
+    ensures cfg: cfg_ok(m->cfg);
 */
-static void facts(const vik_model *m, const vik_plan *p, const float *fa) {
-  (void)m, (void)p, (void)fa;   /* only the contract uses them */
+static void facts(const vik_model *m, const vik_plan *p, const float *fa, const uint32_t *fu) {
+  (void)m, (void)p, (void)fa, (void)fu;   /* only the contract uses them */
 }
 
-int vik_forward(const vik_model *m, const vik_plan *p, float *fa, uint32_t *fu, const uint32_t *tok, uint32_t T,
-                uint32_t pos0, float *logits, int all_logits) {
-  vik_config c;
-  vik_plan pl;
-  uint32_t t, l;
-  /* an embedder's bug, refused before anything is written (fu too: the
-     plan always has routing indices, and Mixtral writes them) */
-  if (!m || !p || !fa || !fu || !tok || !logits) return VIK_EARG;
-  /* copies: the pass reads the config and the plan as values, which no
-     write to the arena can change (nothing for the provers to carry) */
-  c = m->cfg;
-  pl = *p;
-  facts(m, p, fa);
-  if (T == 0u || T > pl.Tmax) return VIK_EARG;
-  /*@ loop invariant bounds: 0 <= t <= T;
-      loop invariant ids: \forall integer q; 0 <= q < t ==> tok[q] < c.vocab;
-      loop assigns t;
-      loop variant T - t;
-  */
-  for (t = 0u; t < T; t++)
-    if (tok[t] >= c.vocab) return VIK_ETOKEN;
-  if (pos0 >= pl.S || T > pl.S - pos0) return VIK_ECTX;
+/* The pass after vik_forward's checks: embedding, layers, head. The
+   model's facts come as facts' ensures (no model_ok to unfold here), so
+   that the frames of a layer's facts across the arena's writes are small
+   goals. */
+/*@ requires layout: plan_layout(pl, c);
+    requires cfg: cfg_ok(c);
+    requires T: 1 <= T <= pl.Tmax && pos0 < pl.S && T <= pl.S - pos0;
+    requires arena: \valid(fa + (0 .. pl.nf - 1)) && \valid(fu + (0 .. pl.nu - 1)) && \base_addr(fu) != \base_addr(fa);
+    requires m: \valid_read(m);
+    requires embed: \valid_read(m->embed + (0 .. c.vocab * c.dim - 1)) && bounded_f32(m->embed, c.vocab * c.dim) &&
+                    \base_addr(m->embed) != \base_addr(fa);
+    requires tok: \valid_read(tok + (0 .. T - 1)) && \base_addr(tok) != \base_addr(fa);
+    requires ids: \forall integer t; 0 <= t < T ==> tok[t] < c.vocab;
+    requires layers: \valid_read(m->layers + (0 .. c.n_layers - 1));
+    requires layer_ok: \forall integer k; 0 <= k < c.n_layers ==> layer_ok(m->layers + k, c);
+    requires layer_apart: \forall integer k; 0 <= k < c.n_layers ==> layer_apart(m->layers + k, c, fa);
+    requires layer_u: \forall integer k; 0 <= k < c.n_layers ==>
+                        (c.arch == VIK_ARCH_MIXTRAL ==> \base_addr(m->layers[k].experts) != \base_addr(fu));
+    requires rope: \valid_read(m->rope_cos + (0 .. pl.S * (c.head_dim / 2) - 1)) &&
+                   \valid_read(m->rope_sin + (0 .. pl.S * (c.head_dim / 2) - 1)) &&
+                   unit_f32(m->rope_cos, pl.S * (c.head_dim / 2)) && unit_f32(m->rope_sin, pl.S * (c.head_dim / 2)) &&
+                   \base_addr(m->rope_cos) != \base_addr(fa) && \base_addr(m->rope_sin) != \base_addr(fa);
+    requires norm: \valid_read(m->norm + (0 .. c.dim - 1)) && bounded_f32(m->norm, c.dim) &&
+                   \base_addr(m->norm) != \base_addr(fa);
+    requires head: wmat_ok(m->lm_head, c.vocab, c.dim) && wmat_apart(m->lm_head, fa) && wmat_apart(m->lm_head, logits);
+    requires logits: \valid(logits + (0 .. (all ? T : 1) * c.vocab - 1)) && \base_addr(logits) != \base_addr(fa);
+    assigns fa[0 .. pl.nf - 1], fu[0 .. pl.nu - 1], logits[0 .. (all ? T : 1) * c.vocab - 1], __fc_errno;
+    ensures code: \result == VIK_OK || \result == VIK_ERANGE || \result == VIK_EDOMAIN;
+*/
+static int pass(const vik_model *m, vik_plan pl, vik_config c, float *fa, uint32_t *fu, const uint32_t *tok,
+                uint32_t T, uint32_t pos0, float *logits, int all) {
+  uint32_t l;
   embed_step(pl, c, fa, fu, m->embed, tok, T);
   /*@ loop invariant bounds: 0 <= l <= c.n_layers;
       loop assigns l, fa[0 .. pl.nf - 1], fu[0 .. pl.nu - 1], __fc_errno;
@@ -1044,7 +1067,7 @@ int vik_forward(const vik_model *m, const vik_plan *p, float *fa, uint32_t *fu, 
     int rc;
     /* the layer's facts at entry, carried to here by the frame lemmas
        (harness/model.h): the pass wrote only the arena */
-    //@ assert pre: \let k = l; \at(layer_ok(m->layers + k, m->cfg) && layer_apart(m->layers + k, m->cfg, fa), Pre);
+    //@ assert pre: \let k = l; \at(layer_ok(m->layers + k, c) && layer_apart(m->layers + k, c, fa), Pre);
     //@ assert v: layer_v(ly, c);
     //@ assert frame: same_f32{Pre, Here}(fa) && same_rest{Pre, Here};
     //@ assert ok: layer_ok(ly, c);
@@ -1058,5 +1081,30 @@ int vik_forward(const vik_model *m, const vik_plan *p, float *fa, uint32_t *fu, 
   //@ assert norm: bounded_f32(m->norm, c.dim);
   //@ assert head_v: wmat_v(m->lm_head, c.vocab, c.dim);
   //@ assert head: wmat_ok(m->lm_head, c.vocab, c.dim);
-  return head_step(m->par, pl, c, fa, fu, m->norm, m->lm_head, logits, T, all_logits);
+  return head_step(m->par, pl, c, fa, fu, m->norm, m->lm_head, logits, T, all);
+}
+
+int vik_forward(const vik_model *m, const vik_plan *p, float *fa, uint32_t *fu, const uint32_t *tok, uint32_t T,
+                uint32_t pos0, float *logits, int all_logits) {
+  vik_config c;
+  vik_plan pl;
+  uint32_t t;
+  /* an embedder's bug, refused before anything is written (fu too: the
+     plan always has routing indices, and Mixtral writes them) */
+  if (!m || !p || !fa || !fu || !tok || !logits) return VIK_EARG;
+  /* copies: the pass reads the config and the plan as values, which no
+     write to the arena can change (nothing for the provers to carry) */
+  c = m->cfg;
+  pl = *p;
+  facts(m, p, fa, fu);
+  if (T == 0u || T > pl.Tmax) return VIK_EARG;
+  /*@ loop invariant bounds: 0 <= t <= T;
+      loop invariant ids: \forall integer q; 0 <= q < t ==> tok[q] < c.vocab;
+      loop assigns t;
+      loop variant T - t;
+  */
+  for (t = 0u; t < T; t++)
+    if (tok[t] >= c.vocab) return VIK_ETOKEN;
+  if (pos0 >= pl.S || T > pl.S - pos0) return VIK_ECTX;
+  return pass(m, pl, c, fa, fu, tok, T, pos0, logits, all_logits);
 }
