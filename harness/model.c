@@ -945,17 +945,14 @@ static int ffn_step(vik_par *par, vik_plan p, vik_config c, float *fa, uint32_t 
   float *rl = fa + p.rl, *score = fa + p.score, *wts = fa + p.wts, *eo = fa + p.eo, *xg = fa + p.xg;
   float *yg = fa + p.yg;
   uint32_t *idx = fu + p.idx, *off = fu + p.off, *list = fu + p.list;
-  int rc;
   //@ assert ed1: 0 <= c.n_experts <= 512 && c.dim <= VIK_CFG_DIM_MAX;
   //@ assert ed2: c.n_experts * c.dim <= 512 * c.dim;
   //@ assert ed: c.n_experts * c.dim <= VIK_MAT_MAX;
   regions(p, c, fa, fu, T);   /* after the plan's reads, as in attn_step */
   if (c.arch == VIK_ARCH_MIXTRAL)
-    rc = moe_half(par, x, xb, ff, ly->ffn_norm, ly->router, ly->experts, rl, score, wts, eo, xg, yg, h1, h3, idx, off,
-                  list, T, c.dim, c.hidden, c.n_experts, c.top_k, c.eps);
-  else
-    rc = dense_half(par, x, xb, ff, h1, h3, ly->ffn_norm, ly->w1, ly->w2, ly->w3, T, c.dim, c.hidden, c.eps);
-  return rc;
+    return moe_half(par, x, xb, ff, ly->ffn_norm, ly->router, ly->experts, rl, score, wts, eo, xg, yg, h1, h3, idx,
+                    off, list, T, c.dim, c.hidden, c.n_experts, c.top_k, c.eps);
+  return dense_half(par, x, xb, ff, h1, h3, ly->ffn_norm, ly->w1, ly->w2, ly->w3, T, c.dim, c.hidden, c.eps);
 }
 
 /* The final RMSNorm and the LM head, for every row (all) or the last. */
