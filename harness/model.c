@@ -789,6 +789,7 @@ static void embed_rows(float *x, const float *embed, const uint32_t *tok, uint32
    ensures (with the layout in vik_forward's context, even T dim <= Tmax dim
    timed out: verified/NOTES.md, "Fifteenth session"). Nothing to run. */
 #define GSD (c.n_kv_heads * p.S * c.head_dim)
+#define AR (fa + (0 .. p.nf - 1))
 #define RT(r, n) (fa + p.r + (0 .. (n) - 1))
 #define RM(r, n) (fa + p.r + (0 .. p.Tmax * (n) - 1))
 /* the plan's sizes nonnegative and its offsets in order (plan_layout's
@@ -851,6 +852,10 @@ static void regions(vik_plan p, vik_config c, float *fa, uint32_t *fu, uint32_t 
                             RM(vt, c.n_kv_heads * c.head_dim), RM(qh, c.n_heads * c.head_dim), RM(ah, c.n_heads * c.head_dim),
                             RM(att, c.n_heads * c.head_dim), RM(ff, c.dim), RT(aw, 4 * p.S),
                             fa + p.kc + l * GSD + (0 .. GSD - 1), fa + p.vc + l * GSD + (0 .. GSD - 1));
+    ensures sub: \subset(RM(x, c.dim), AR) && \subset(RM(xb, c.dim), AR) && \subset(RM(qt, c.n_heads * c.head_dim), AR) &&
+                 \subset(RM(kt, c.n_kv_heads * c.head_dim), AR) && \subset(RM(vt, c.n_kv_heads * c.head_dim), AR) &&
+                 \subset(RM(qh, c.n_heads * c.head_dim), AR) && \subset(RM(ah, c.n_heads * c.head_dim), AR) &&
+                 \subset(RM(att, c.n_heads * c.head_dim), AR) && \subset(RM(ff, c.dim), AR) && \subset(RT(aw, 4 * p.S), AR);
 */
 /* NOLINTNEXTLINE(readability-non-const-parameter): fa as attn_half takes it (the ensures) */
 static void slice(vik_plan p, vik_config c, float *fa, uint32_t l) {

@@ -176,26 +176,21 @@ ATTNQ=rows_le,rows_add,madd4,axpy4,quad_scores,to_weights,quad_values,attend_qua
 ATTNQ=$ATTNQ,attend_head,axpy,dim_f32,out_el,out_join
 # harness/model.c: the arena plan, the cache reset and the small steps of
 # the pass, the products (mm, from mm_split's contract: the threads,
-# trusted), the attention half, the dense FFN half and the MoE half (not
-# yet: vik_forward). Run without the sums' definitions, as moe.c's router run
+# trusted), the attention half, the dense FFN half and the MoE half
+# (vik_forward and its steps: MODELW below). Run without the sums' definitions, as moe.c's router run
 # (route calls the router)
 MODELSTEPS=vik_model_strerror,prod3,add,lay_out,refuse,vik_model_plan,vik_model_reset,norm_rows,rope_rows
 MODELSTEPS=$MODELSTEPS,transpose,to_cache,embed_rows,mm,ffn,dense_half,routed_ok,route,one_expert
-# the plan's regions (regions, slice) in the forms the pass's steps take
-# them: cvc5 with --macros-quant (cvc5m: proofs/why3-config.sh) and Z3.
-# The steps themselves (MODELSTEP: vik_forward's calls, each in a small
-# context; pass: the embedding, the layers and the head on facts' ensures;
-# vik_forward: the checks and pass) are proved by the same run (the clean
-# clone of fbe4fe9: the four steps and facts 150/150, 8.5 min with passes B
-# and C for two assigns goals of attn_step; facts, pass and vik_forward
-# 139/139 in 1.1 min on 12d1c48's steps, run alone) but are left out of
-# make prove for now: with them it took 78 min, which with
-# CI's tests does not fit CI's 90 (verified/NOTES.md, "Seventeenth
-# session"). Run them with: MODELW_ALL=1 make prove (its ledger is not
-# the committed one: a plain make prove would miss their goals)
-MODELW=regions,slice
-MODELSTEP=embed_step,attn_step,ffn_step,head_step,facts,pass,vik_forward
-if [ "${MODELW_ALL:-0}" = 1 ]; then MODELW=$MODELW,$MODELSTEP; fi
+# vik_forward and its steps: the plan's regions (regions, slice) in the
+# forms the steps take them, the steps (vik_forward's calls, each in a small
+# context: embed_step, attn_step, ffn_step, head_step), facts (the model's
+# facts the pass uses), pass (the embedding, the layers and the head on
+# facts' ensures) and vik_forward (the checks and pass): cvc5 with
+# --macros-quant (cvc5m: proofs/why3-config.sh) and Z3. 310 goals in 3.5
+# min alone, the longest 7 s (2026-12-07, eighteenth session: slice's sub
+# ensures made attn_step's assigns of the attention's regions 3 s goals;
+# they took 23-33 s and passes B and C before)
+MODELW=regions,slice,embed_step,attn_step,ffn_step,head_step,facts,pass,vik_forward
 # run_experts: three goals of 20-24 s for CVC5 alone (the experts' facts
 # across the loop's writes, 2026-12-07); Z3 proved none of them. moe_half:
 # the combine's weights across the steps' writes, 22-26 s alone (CVC5
@@ -203,7 +198,7 @@ if [ "${MODELW_ALL:-0}" = 1 ]; then MODELW=$MODELW,$MODELSTEP; fi
 # proved it). attn_half: the output weights' facts across the steps' writes
 # (wo1 .. wo8), 4-11 s each, CVC5 alone proves all 206 goals of it and
 # rope_rows in 2.5 min at 30 s a goal (2026-12-07). Their own run, CVC5 at
-# 90 s, as attnq
+# 90 s, as attnq (cvc5m: cvc5 with --macros-quant, about 10% faster here)
 MODELX=run_experts,moe_half,attn_half
 MODELLEM=slice_le,wmat_ok_v,layer_ok_v,bounded_frame,unit_frame,wmat_frame,layer_frame
 # in_unit: float classes, Gappa (ffn.c's within)
@@ -276,7 +271,9 @@ wp_run split.log kernels/formats.c -wp-fct $SPLIT -wp-prover z3wp -wp-timeout 10
 BOTH=1 wp_run ffnc.log kernels/ffn.c -wp-fct $FFNC $NOLEM $ZC -wp-timeout 150
 BOTH=1 wp_run ffnh.log kernels/ffn.c -wp-fct $FFNH $NOLEM $ZC -wp-timeout 150
 # the loader's config.json reader: integers, but its two numbers (Gappa)
-wp_run config.log kernels/config.c -wp-skip-fct $CFGF $NOLEM $ZC -wp-timeout 40
+# (-wp-no-let: Qed took 23-34 s on each of members' ensures clauses, 3-4 s
+# without; the run 208 s alone instead of 242, every goal proved, 2026-12-07)
+wp_run config.log kernels/config.c -wp-skip-fct $CFGF -wp-no-let $NOLEM $ZC -wp-timeout 40
 # moe.c: some goals take 15-25 s alone (vik_topk's order)
 CPPX=-DVIK_WSUM_OPAQUE wp_run moe.log kernels/moe.c -wp-skip-fct $MOESPLIT,$MOEF,$MOEH,$MOED,$MOEW,$WSUM $NOLEM $ZC -wp-timeout 90
 CPPX=-DVIK_WSUM_OPAQUE BOTH=1 wp_run moeh.log kernels/moe.c -wp-fct $MOEH $NOLEM $ZC -wp-timeout 90
@@ -287,8 +284,12 @@ CPPX=-DVIK_WSUM_OPAQUE BOTH=1 wp_run moew.log kernels/moe.c -wp-fct $MOEW $NOLEM
 wp_run wsum.log kernels/moe.c -wp-fct $WSUM $NOLEM $ZC -wp-timeout 40
 wp_run ffn.log kernels/ffn.c -wp-skip-fct $FFNF,$FFNC,$FFNH $NOLEM $ZC -wp-timeout 90
 wp_run linear.log kernels/linear.c -wp-skip-fct $LINF,$LINSPLIT,$DOTOPQ,$LINH,$LINA $NOLEM $ZC -wp-timeout 90
-# the model loader's parsers of untrusted bytes: integers and indices
-wp_run safetensors.log kernels/safetensors.c -wp-skip-fct $STH $NOLEM $ZC -wp-timeout 40
+# the model loader's parsers of untrusted bytes: integers and indices.
+# -wp-no-let (as json.log): Qed's variable elimination took 34-43 s on each
+# of vik_st_parse's code, count and at clauses (7-8 s without); the file
+# took 221 s alone without it, every goal proved (2026-12-07). Not for
+# safetensorsh: without it CVC5 and Z3 left two of st_add's goals
+wp_run safetensors.log kernels/safetensors.c -wp-skip-fct $STH -wp-no-let $NOLEM $ZC -wp-timeout 40
 BOTH=1 wp_run safetensorsh.log kernels/safetensors.c -wp-fct $STH $NOLEM $ZC -wp-timeout 40
 # attn.c with the exact dot product's definitions withheld (VIK_DOT_OPAQUE):
 # after each call of vik_dot_f32 its error clause brought the recursive
@@ -305,11 +306,11 @@ CPPX="-DVIK_WSUM_OPAQUE -DVIK_EXP_FACTS" wp_run nnacc.log kernels/nn.c -wp-fct e
 CPPX=-DVIK_WSUM_OPAQUE BOTH=1 wp_run nnh.log kernels/nn.c -wp-fct $NNH $NOLEM $ZC -wp-timeout 60
 CPPX=-DVIK_WSUM_OPAQUE BOTH=1 wp_run nnw.log kernels/nn.c -wp-fct $NNW $NOLEM $ZC -wp-timeout 60
 wp_run smsum.log kernels/nn.c -wp-fct $SMSUM $NOLEM $ZC -wp-timeout 40
-# the forward pass's steps that are proved so far (harness/model.c stays
-# out of kernels/ until all of it is: README, "Models")
+# the forward pass (harness/model.c: README, "Models"). modelx with cvc5m:
+# 315/315 in 4 min 5 s alone, plain cvc5 4 min 34 s (2026-12-07)
 CPPX="-DVIK_WSUM_OPAQUE -DVIK_SUMS_OPAQUE" wp_run model.log harness/model.c -wp-fct $MODELSTEPS $NOLEM $ZC -wp-timeout 90
 BOTH=1 wp_run modelh.log harness/model.c -wp-fct $MODELH $NOLEM $ZC -wp-timeout 90
-CPPX="-DVIK_WSUM_OPAQUE -DVIK_SUMS_OPAQUE" wp_run modelx.log harness/model.c -wp-fct $MODELX $NOLEM -wp-prover cvc5 -wp-timeout 90
+CPPX="-DVIK_WSUM_OPAQUE -DVIK_SUMS_OPAQUE" wp_run modelx.log harness/model.c -wp-fct $MODELX $NOLEM -wp-prover cvc5m -wp-timeout 90
 CPPX="-DVIK_WSUM_OPAQUE -DVIK_SUMS_OPAQUE" BOTH=1 wp_run modelw.log harness/model.c -wp-fct $MODELW $NOLEM -wp-prover cvc5m,z3wp -wp-timeout 60
 # harness/model.h's lemmas: the frames over two labels (a layer's facts
 # across the arena's writes) and the cache slice's bound (CVC5 and Z3 at
