@@ -162,10 +162,14 @@ static void test_arena(void)
     p.nu = 5;
     a = vik_arena_alloc(&p, &fa, &fu);
     check(a != NULL && fa != NULL && fu != NULL, "vik_arena_alloc: nf 3, nu 5 -> an arena");
-    if (a) {                     /* the two parts are apart and writable in full (ASan checks) */
-        fa[0] = fa[2] = 1.0f;
-        fu[0] = fu[4] = 7u;
-        check((void *)fu != (void *)fa && fa[2] == 1.0f && fu[4] == 7u, "vik_arena_alloc: two parts, apart");
+    if (a) {                     /* the two parts are apart and writable in full (ASan checks the bounds) */
+        uintptr_t f0 = (uintptr_t)fa, f1 = (uintptr_t)(fa + 3), u0 = (uintptr_t)fu, u1 = (uintptr_t)(fu + 5);
+        int same = 1;
+        for (int i = 0; i < 3; i++) fa[i] = (float)(i + 1) * 0.25f;
+        for (int i = 0; i < 5; i++) fu[i] = 0xA5A5A5A5u ^ (uint32_t)i;   /* would change an overlapping fa[i] */
+        for (int i = 0; i < 3; i++) same &= fa[i] == (float)(i + 1) * 0.25f;
+        for (int i = 0; i < 5; i++) same &= fu[i] == (0xA5A5A5A5u ^ (uint32_t)i);
+        check((f1 <= u0 || u1 <= f0) && same, "vik_arena_alloc: two parts, byte ranges apart, each holds its writes");
     }
     vik_arena_free(a);
     vik_arena_free(NULL);        /* as free(NULL) */
