@@ -22,7 +22,7 @@ float vik_f32_from_bits(uint32_t b) {
 float vik_e4m3_decode(uint8_t c) {
   uint32_t e = c / 8u % 16u, m = c % 8u;
   if (e == 15u && m == 7u) return vik_f32_from_bits(c / 128u * 0x80000000u + 0x7FC00000u);
-  uint32_t k = e == 0u ? m : (8u + m) << (e - 1u);     /* |v| * 2^9 <= 1920: exact */
+  uint32_t k = e == 0u ? m : (8u + m) << (e - 1u);     /* k = |v| 2^9 <= 229376 < 2^24: exact */
   //@ assert k: k == e4m3_k(c % 128);
   float v = (float)k * 0x1p-9f;
   return c >= 128u ? -v : v;
