@@ -995,6 +995,7 @@ static int head_step(vik_par *par, vik_plan p, vik_config c, float *fa, uint32_t
 }
 
 #undef GSD
+#undef AR
 #undef RT
 #undef RM
 #undef PLAN_NONNEG

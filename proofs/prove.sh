@@ -177,8 +177,8 @@ ATTNQ=$ATTNQ,attend_head,axpy,dim_f32,out_el,out_join
 # harness/model.c: the arena plan, the cache reset and the small steps of
 # the pass, the products (mm, from mm_split's contract: the threads,
 # trusted), the attention half, the dense FFN half and the MoE half
-# (vik_forward and its steps: MODELW below). Run without the sums' definitions, as moe.c's router run
-# (route calls the router)
+# (vik_forward and its steps: MODELW below). Run without the sums'
+# definitions, as moe.c's router run (route calls the router)
 MODELSTEPS=vik_model_strerror,prod3,add,lay_out,refuse,vik_model_plan,vik_model_reset,norm_rows,rope_rows
 MODELSTEPS=$MODELSTEPS,transpose,to_cache,embed_rows,mm,ffn,dense_half,routed_ok,route,one_expert
 # vik_forward and its steps: the plan's regions (regions, slice) in the
